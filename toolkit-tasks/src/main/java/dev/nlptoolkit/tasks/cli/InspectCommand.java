@@ -72,7 +72,8 @@ public final class InspectCommand implements Callable<Integer> {
             throw ModelDirectory.pickleRefused(path);
         }
         if (!path.getFileName().toString().endsWith(SAFETENSORS_EXTENSION)) {
-            throw new CheckpointException(path, "is neither a model directory nor a " + SAFETENSORS_EXTENSION + " file");
+            throw new CheckpointException(
+                    path, "is neither a model directory nor a " + SAFETENSORS_EXTENSION + " file");
         }
         SafetensorsHeader header = SafetensorsHeader.read(path);
         return report(List.of(header), Optional.empty(), List.of(path.getFileName().toString()), listTensors);

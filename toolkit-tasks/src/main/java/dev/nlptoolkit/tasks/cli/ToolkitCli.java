@@ -90,7 +90,8 @@ public final class ToolkitCli implements Callable<Integer> {
         if (userError) {
             err.println(PROGRAM + ": " + message);
         } else {
-            err.println(PROGRAM + ": internal error: " + e + (verbose(parsed) ? "" : " (rerun with " + VERBOSE + " for the stack trace)"));
+            String hint = verbose(parsed) ? "" : " (rerun with " + VERBOSE + " for the stack trace)";
+            err.println(PROGRAM + ": internal error: " + e + hint);
         }
         if (verbose(parsed)) {
             e.printStackTrace(err);
