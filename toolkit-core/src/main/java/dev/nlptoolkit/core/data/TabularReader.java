@@ -7,6 +7,7 @@ import org.apache.commons.csv.CSVRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,8 +89,21 @@ public final class TabularReader {
             if (e instanceof DatasetException dataset) {
                 throw dataset;
             }
-            throw new DatasetException(file, 1, "cannot read the header: " + e.getMessage(), e);
+            throw new DatasetException(file, 1, "cannot read the header: " + describe(e), e);
         }
+    }
+
+    /**
+     * Says what is wrong; decoding errors otherwise read only "Input length = 1". The decoder works
+     * ahead of the parser, so a bad byte is at or after the line reported, not necessarily on it.
+     */
+    private static String describe(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CharacterCodingException) {
+                return "the file holds bytes that are not UTF-8 at or after this line; convert it to UTF-8";
+            }
+        }
+        return e.getMessage();
     }
 
     /** The 0-based index of {@code column}, or -1 when it is not configured. */
@@ -151,7 +165,7 @@ public final class TabularReader {
                     }
                     record = records.next();
                 } catch (UncheckedIOException | IllegalStateException e) {
-                    throw new UncheckedIOException(new DatasetException(file, line, "cannot parse: " + e.getMessage(), e));
+                    throw new UncheckedIOException(new DatasetException(file, line, "cannot parse: " + describe(e), e));
                 }
                 linesConsumed = parser.getCurrentLineNumber();
                 if (record.size() == 1 && record.get(0).isEmpty()) {
