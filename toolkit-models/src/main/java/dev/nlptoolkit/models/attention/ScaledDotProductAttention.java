@@ -1,0 +1,81 @@
+package dev.nlptoolkit.models.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.Dropout;
+
+/**
+ * Multi-head scaled dot-product attention, softmax(Q K^T / sqrt(H) + mask) V (Vaswani et al. 2017),
+ * the one function every attention Block of the toolkit shares.
+ *
+ * <p>Shapes: B batch, N heads, Tq query length, Tk key length, H head size, E = N * H.
+ */
+public final class ScaledDotProductAttention {
+
+    /**
+     * Score given to hidden positions. The lowest finite float rather than -inf, as transformers
+     * does: a row with every key hidden then gives uniform weights instead of NaN, and any row with
+     * one visible key gives exactly 0 to hidden ones either way.
+     */
+    public static final float MASK_VALUE = -Float.MAX_VALUE;
+
+    /** Attention output (B, N, Tq, H) and the probabilities (B, N, Tq, Tk), after dropout. */
+    public record Result(NDArray output, NDArray probabilities) {}
+
+    private ScaledDotProductAttention() {}
+
+    /**
+     * @param query (B, N, Tq, H)
+     * @param key (B, N, Tk, H)
+     * @param value (B, N, Tk, H)
+     * @param visible boolean, broadcastable to (B, N, Tq, Tk), true where a query may see a key; null
+     *     for no mask
+     * @param dropout probability of dropping an attention weight while training
+     */
+    public static Result apply(
+            NDArray query, NDArray key, NDArray value, NDArray visible, float dropout, boolean training) {
+        long headSize = query.getShape().get(3);
+        // (B, N, Tq, H) x (B, N, H, Tk) -> (B, N, Tq, Tk)
+        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headSize));
+        if (visible != null) {
+            scores = NDArrays.where(visible, scores, scores.getManager().create(MASK_VALUE));
+        }
+        NDArray probabilities = scores.softmax(-1);
+        if (training && dropout > 0) {
+            probabilities = Dropout.dropout(probabilities, dropout, true).singletonOrThrow();
+        }
+        // (B, N, Tq, Tk) x (B, N, Tk, H) -> (B, N, Tq, H)
+        return new Result(probabilities.matMul(value), probabilities);
+    }
+
+    /** (B, T, E) -> (B, N, T, H). */
+    public static NDArray splitHeads(NDArray x, int heads) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
+    }
+
+    /** (B, N, T, H) -> (B, T, E). */
+    public static NDArray mergeHeads(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    }
+
+    /**
+     * Key visibility from a padding mask: {@code attentionMask} (B, Tk), nonzero for real tokens,
+     * becomes boolean (B, 1, 1, Tk).
+     */
+    public static NDArray keyVisibility(NDArray attentionMask) {
+        Shape s = attentionMask.getShape();
+        return attentionMask.neq(0).reshape(s.get(0), 1, 1, s.get(1));
+    }
+
+    /** Causal visibility (1, 1, T, T): query i sees keys 0..i. */
+    public static NDArray causalVisibility(NDManager manager, long length) {
+        NDArray positions = manager.arange(0, (int) length, 1, DataType.INT64);
+        // key position <= query position
+        return positions.reshape(1, length).lte(positions.reshape(length, 1)).reshape(1, 1, length, length);
+    }
+}
