@@ -38,7 +38,8 @@ public interface LearningRateSchedule {
     /**
      * Rises linearly from 0 to {@code peak} over {@code warmupSteps}, then follows half a cosine down
      * to 0 at {@code totalSteps} and stays there: Hugging Face {@code get_cosine_schedule_with_warmup}
-     * with {@code num_cycles = 0.5}.
+     * with {@code num_cycles = 0.5} up to {@code totalSteps}; beyond it (where transformers' cosine
+     * would rise again) the rate stays 0.
      */
     static LearningRateSchedule cosineWithWarmup(double peak, long warmupSteps, long totalSteps) {
         requirePositive("peak", peak);
@@ -48,7 +49,7 @@ public interface LearningRateSchedule {
             if (step < warmupSteps) {
                 return peak * warmup(step, warmupSteps);
             }
-            double progress = (double) (step - warmupSteps) / decaySteps;
+            double progress = Math.min(1.0, (double) (step - warmupSteps) / decaySteps);
             return peak * Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * progress)));
         };
     }
