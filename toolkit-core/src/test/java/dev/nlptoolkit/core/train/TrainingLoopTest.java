@@ -216,4 +216,29 @@ class TrainingLoopTest {
             }
         }
     }
+
+    @Test
+    void stepsLeaveNoArraysBehind() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            assertEquals(arraysAfter(manager, 2), arraysAfter(manager, 12));
+        }
+    }
+
+    /** Arrays alive after {@code steps} steps, counting parameters and optimizer state. */
+    private static int arraysAfter(NDManager manager, int steps) throws IOException {
+        try (NDManager scope = manager.newSubManager()) {
+            Regression r = new Regression(scope);
+            try (AdamW opt = r.adamW(TOTAL_STEPS)) {
+                TrainingLoop.<int[]>builder()
+                        .setData(batchesOf(BATCH))
+                        .setTrainStep(r::loss)
+                        .setOptimizer(opt)
+                        .setEpochs(EPOCHS)
+                        .optClipNorm(CLIP)
+                        .optMaxSteps(steps)
+                        .build().run(scope);
+                return scope.getManagedArrays().size();
+            }
+        }
+    }
 }
