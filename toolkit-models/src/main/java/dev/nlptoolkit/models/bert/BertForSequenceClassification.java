@@ -12,13 +12,20 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.classifier.ClassifierInput;
+import dev.nlptoolkit.models.classifier.ClassifierOutput;
+import dev.nlptoolkit.models.classifier.TextClassifier;
+
 /**
  * BERT with a linear classifier on the pooler output (Devlin et al. 2019), laid out as transformers'
  * {@code BertForSequenceClassification}: children {@code bert}, {@code dropout}, {@code classifier}.
  *
  * <p>Shapes: {@link BertInput} of (B, T) arrays -> logits (B, C) for C = num_labels.
+ *
+ * <p>As a {@link TextClassifier} it is split at the word embeddings; its representation is the pooler
+ * output (B, E) before the classifier's dropout, and it has no token weights.
  */
-public final class BertForSequenceClassification extends AbstractBlock {
+public final class BertForSequenceClassification extends AbstractBlock implements TextClassifier {
 
     private static final byte VERSION = 1;
     private static final int CLASS_AXIS = -1;
@@ -75,6 +82,24 @@ public final class BertForSequenceClassification extends AbstractBlock {
         // (B, E) -> (B, C)
         NDArray logits = classifier.forward(parameterStore, new NDList(pooled), training).singletonOrThrow();
         return new BertClassifierOutput(logits, encoded);
+    }
+
+    @Override
+    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
+        return embedWords(parameterStore, input.tokenIds(), training);
+    }
+
+    @Override
+    public ClassifierOutput classifyEmbedded(
+            ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
+        BertInput bertInput = BertInput.of(input.tokenIds(), input.attentionMask(), input.tokenTypeIds());
+        BertClassifierOutput out = forwardFromWordEmbeddings(parameterStore, embeddings, bertInput, training);
+        return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), null);
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numLabels();
     }
 
     /**

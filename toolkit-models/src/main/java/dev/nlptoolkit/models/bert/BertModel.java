@@ -70,8 +70,8 @@ public final class BertModel extends AbstractBlock {
         return embeddings.embedWords(parameterStore, inputIds, training);
     }
 
-    /** The embedding output (B, T, E), the encoder's input. */
-    public NDArray embed(ParameterStore parameterStore, BertInput input, boolean training) {
+    /** The embedding output (B, T, E), the encoder's input: word, position and type embeddings, normalised. */
+    public NDArray embeddingOutput(ParameterStore parameterStore, BertInput input, boolean training) {
         NDArray words = embedWords(parameterStore, input.inputIds(), training);
         return embeddings.fromWordEmbeddings(parameterStore, words, input.tokenTypeIds(), training);
     }

@@ -20,6 +20,8 @@ import dev.nlptoolkit.core.checkpoint.SafeTensors;
 import dev.nlptoolkit.core.checkpoint.SafetensorsHeader;
 import dev.nlptoolkit.core.checkpoint.TensorInfo;
 import dev.nlptoolkit.models.attention.Blocks;
+import dev.nlptoolkit.models.classifier.ClassifierInput;
+import dev.nlptoolkit.models.classifier.ClassifierOutput;
 import dev.nlptoolkit.models.weights.StateDict;
 
 import org.junit.jupiter.api.Test;
@@ -124,6 +126,36 @@ class BertParityTest {
         }
         StateDict.of(model).forEach((name, p) -> out.put(name, p.getArray().getGradient().duplicate()));
         return out;
+    }
+
+    @Test
+    void theSplitAtWordEmbeddingsGivesTheSameOutputsAndAGradientForAPerturbation() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, NDArray> expected = expected(manager);
+            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
+            ParameterStore store = new ParameterStore(manager, false);
+            BertInput bertInput = input(expected);
+            ClassifierInput input = new ClassifierInput(
+                    bertInput.inputIds(), bertInput.attentionMask(), bertInput.tokenTypeIds());
+            assertEquals(2, model.numClasses());
+            assertClose(expected.get("logits"), model.classify(store, input, false).logits(), "TextClassifier logits");
+            assertClose(expected.get("hidden_states.0"), model.getBert().embeddingOutput(store, bertInput, false),
+                    "embedding output");
+
+            NDArray perturbation = manager.zeros(bertInput.shape().add(model.getConfig().hiddenSize()));
+            perturbation.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray words = model.embed(store, input, false);
+                ClassifierOutput out = model.classifyEmbedded(store, words.add(perturbation), input, false);
+                assertClose(expected.get("pooler_output"), out.representation(), "representation");
+                collector.backward(model.loss(out.logits(), expected.get("labels")));
+            }
+            NDArray gradient = perturbation.getGradient();
+            NDArray padding = bertInput.attentionMask().eq(0).expandDims(2);
+            assertTrue(gradient.abs().sum().getFloat() > 0, "the loss depends on the word embeddings");
+            // the pooler reads the first token, which never attends to padding
+            assertEquals(0f, gradient.mul(padding).abs().max().getFloat(), "gradient at padded positions");
+        }
     }
 
     @Test
