@@ -24,6 +24,8 @@ import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
 import dev.nlptoolkit.models.weights.StateDict;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,11 +52,26 @@ class BertParityTest {
     private static final int SEED = 1234;
     private static final int LAYERS = 2;
 
+    /** The fixture checkpoint, loaded once for the tests that only read it. */
+    private static NDManager shared;
+    private static BertForSequenceClassification model;
+    private static Map<String, NDArray> expected;
+
+    @BeforeAll
+    static void loadFixture() throws Exception {
+        shared = NDManager.newBaseManager();
+        model = BertCheckpoint.loadClassifier(fixtureDir(), shared);
+        expected = expected(shared);
+    }
+
+    @AfterAll
+    static void closeFixture() {
+        shared.close();
+    }
+
     @Test
     void forwardMatchesEveryHiddenStateAttentionMapAndLogit() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
-            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
             BertClassifierOutput out = model.forward(new ParameterStore(manager, false), input(expected), false,
                     BertModel.Extra.HIDDEN_STATES, BertModel.Extra.ATTENTIONS);
 
@@ -78,8 +95,6 @@ class BertParityTest {
     @Test
     void extrasAreEmptyUnlessRequested() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
-            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
             BertClassifierOutput out = model.forward(new ParameterStore(manager, false), input(expected), false);
             assertTrue(out.bert().hiddenStates().isEmpty());
             assertTrue(out.bert().attentions().isEmpty());
@@ -92,10 +107,9 @@ class BertParityTest {
     @Test
     void gradientNormAndOneSgdStepMatchTorch() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
-            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
-            Map<String, NDArray> gradients = gradients(model, expected, manager);
-            assertEquals(StateDict.of(model).keySet(), gradients.keySet());
+            BertForSequenceClassification fresh = BertCheckpoint.loadClassifier(fixtureDir(), manager);
+            Map<String, NDArray> gradients = gradients(fresh, manager);
+            assertEquals(StateDict.of(fresh).keySet(), gradients.keySet());
 
             double squares = 0;
             for (NDArray g : gradients.values()) {
@@ -104,35 +118,38 @@ class BertParityTest {
             double expectedNorm = expected.get("sgd.grad_norm").getFloat();
             assertEquals(expectedNorm, Math.sqrt(squares), expectedNorm * GRAD_NORM_RELATIVE_TOLERANCE, "grad norm");
 
-            Map<String, NDArray> params = StateDict.arrays(model);
+            Map<String, NDArray> params = StateDict.arrays(fresh);
             for (Map.Entry<String, NDArray> e : gradients.entrySet()) {
                 params.get(e.getKey()).subi(e.getValue().mul(SGD_LEARNING_RATE));
             }
-            NDArray logits = model.forward(new ParameterStore(manager, false), input(expected), false).logits();
+            NDArray logits = fresh.forward(new ParameterStore(manager, false), input(expected), false).logits();
             assertClose(expected.get("sgd.logits_after_step"), logits, "logits after one SGD step");
         }
     }
 
     /**
      * One eval-mode forward and backward pass of the mean cross-entropy on the fixture batch; the
-     * gradient of every parameter by checkpoint name (copies, so a later pass does not overwrite them).
+     * gradient of every parameter of {@code classifier} by checkpoint name. DJL's PyTorch collector
+     * accumulates into the parameters' gradients, so this returns copies and zeroes the originals:
+     * each call sees only its own pass.
      */
-    static Map<String, NDArray> gradients(
-            BertForSequenceClassification model, Map<String, NDArray> expected, NDManager manager) {
+    static Map<String, NDArray> gradients(BertForSequenceClassification classifier, NDManager manager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = model.forward(new ParameterStore(manager, false), input(expected), false).logits();
-            collector.backward(model.loss(logits, expected.get("labels")));
+            NDArray logits = classifier.forward(new ParameterStore(manager, false), input(expected), false).logits();
+            collector.backward(classifier.loss(logits, expected.get("labels")));
         }
-        StateDict.of(model).forEach((name, p) -> out.put(name, p.getArray().getGradient().duplicate()));
+        StateDict.of(classifier).forEach((name, p) -> {
+            NDArray gradient = p.getArray().getGradient();
+            out.put(name, gradient.duplicate());
+            gradient.subi(gradient);
+        });
         return out;
     }
 
     @Test
     void theSplitAtWordEmbeddingsGivesTheSameOutputsAndAGradientForAPerturbation() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
-            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
             ParameterStore store = new ParameterStore(manager, false);
             BertInput bertInput = input(expected);
             ClassifierInput input = new ClassifierInput(
@@ -161,8 +178,6 @@ class BertParityTest {
     @Test
     void savedThenLoadedIsIdenticalWithTransformersNamesAndShapes(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
-            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
             BertCheckpoint.save(model, dir);
 
             SafetensorsHeader reference = SafetensorsHeader.read(fixtureDir().resolve(BertCheckpoint.WEIGHTS_FILE));
@@ -188,7 +203,6 @@ class BertParityTest {
     void loadsABertModelCheckpointWithoutPrefixOrHeadAndIgnoresBuffersAndPretrainingHeads(@TempDir Path dir)
             throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
             Map<String, NDArray> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, NDArray> e : fixtureTensors(manager).entrySet()) {
                 if (e.getKey().startsWith("bert.")) {
@@ -222,7 +236,6 @@ class BertParityTest {
     @Test
     void loadsLegacyGammaBetaNames(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
             writeCheckpoint(dir, renamed(fixtureTensors(manager),
                     key -> key.replace("LayerNorm.weight", "LayerNorm.gamma").replace("LayerNorm.bias", "LayerNorm.beta")));
             BertForSequenceClassification model = BertCheckpoint.loadClassifier(dir, manager);
@@ -234,7 +247,6 @@ class BertParityTest {
     @Test
     void aHeadForOtherLabelsIsAnErrorUnlessReinitialised() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
             List<String> labels = List.of("a", "b", "c");
             CheckpointException e = assertThrows(CheckpointException.class, () -> BertCheckpoint.loadClassifier(
                     fixtureDir(), manager, labels, BertCheckpoint.Head.LOAD_OR_INITIALISE));
@@ -252,7 +264,6 @@ class BertParityTest {
     @Test
     void anInputLongerThanMaxPositionEmbeddingsIsAClearError() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            BertForSequenceClassification model = BertCheckpoint.loadClassifier(fixtureDir(), manager);
             int tooLong = model.getConfig().maxPositionEmbeddings() + 1;
             NDArray ids = manager.ones(new Shape(1, tooLong), DataType.INT64);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -264,8 +275,7 @@ class BertParityTest {
     @Test
     void paddingDoesNotChangeRealTokensAndABatchEqualsSingleSequences() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            Map<String, NDArray> expected = expected(manager);
-            BertModel bert = BertCheckpoint.loadModel(fixtureDir(), manager);
+            BertModel bert = model.getBert();
             ParameterStore store = new ParameterStore(manager, false);
             BertInput batch = input(expected);
             NDArray batched = bert.forward(store, batch, false).lastHiddenState();
