@@ -56,6 +56,11 @@ public final class AttentionInput {
         return new AttentionInput(query, keyValue, keyMask, true);
     }
 
+    /** The same keys, mask and causality for other queries (B, Tq, E), e.g. the normalised ones. */
+    public AttentionInput withQuery(NDArray newQuery) {
+        return new AttentionInput(newQuery, keyValue, keyMask, causal);
+    }
+
     public NDArray query() {
         return query;
     }
