@@ -66,7 +66,7 @@ public final class BertCheckpoint {
         Path weights = dir.resolve(WEIGHTS_FILE);
         StateDict.LoadSpec spec = StateDict.LoadSpec.strict()
                 .withRename(BertCheckpoint::bareName)
-                .ignoreUnexpected(IGNORED_KEYS.or(key -> key.startsWith(CLASSIFIER_PREFIX)));
+                .ignoreUnexpected(IGNORED_KEYS.or(BertCheckpoint::isHead));
         try (NDManager scratch = manager.newSubManager()) {
             StateDict.load(model, SafeTensors.read(weights, scratch), weights.toString(), spec);
         }
@@ -151,7 +151,7 @@ public final class BertCheckpoint {
     }
 
     /** The key without {@code bert.} and with legacy gamma/beta names replaced. */
-    static String bareName(String key) {
+    private static String bareName(String key) {
         String bare = key.startsWith(BERT_PREFIX) ? key.substring(BERT_PREFIX.length()) : key;
         for (Map.Entry<String, String> legacy : LEGACY_SUFFIXES.entrySet()) {
             if (bare.endsWith(legacy.getKey())) {
