@@ -60,7 +60,7 @@ public final class BertEmbeddingTable extends AbstractBlock {
 
         private Builder() {}
 
-        /** V, the number of rows (vocabulary size, positions or token types). */
+        /** V, the number of rows (vocabulary size or token types). */
         public Builder setNumEmbeddings(int numEmbeddings) {
             this.numEmbeddings = numEmbeddings;
             return this;

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.transformer.LayerNorm;
+import dev.nlptoolkit.models.transformer.LearnedPositionalEmbedding;
 
 /**
  * BERT's input embedding (Devlin et al. 2019): word + absolute position + token type embeddings,
@@ -25,7 +26,7 @@ public final class BertEmbeddings extends AbstractBlock {
 
     private final int maxPositions;
     private final BertEmbeddingTable wordEmbeddings;
-    private final BertEmbeddingTable positionEmbeddings;
+    private final LearnedPositionalEmbedding positionEmbeddings;
     private final BertEmbeddingTable tokenTypeEmbeddings;
     private final LayerNorm layerNorm;
     private final Dropout dropout;
@@ -34,7 +35,10 @@ public final class BertEmbeddings extends AbstractBlock {
         super(VERSION);
         maxPositions = config.maxPositionEmbeddings();
         wordEmbeddings = addChildBlock("word_embeddings", table(config.vocabSize(), config));
-        positionEmbeddings = addChildBlock("position_embeddings", table(config.maxPositionEmbeddings(), config));
+        positionEmbeddings = addChildBlock("position_embeddings", LearnedPositionalEmbedding.builder()
+                .setMaxLength(config.maxPositionEmbeddings())
+                .setEmbedDim(config.hiddenSize())
+                .build());
         tokenTypeEmbeddings = addChildBlock("token_type_embeddings", table(config.typeVocabSize(), config));
         layerNorm = addChildBlock("LayerNorm", LayerNorm.builder().optEps((float) config.layerNormEps()).build());
         dropout = addChildBlock("dropout", Dropout.builder().optRate((float) config.hiddenDropoutProb()).build());
@@ -62,14 +66,10 @@ public final class BertEmbeddings extends AbstractBlock {
             throw new IllegalArgumentException("sequence length " + length + " exceeds max_position_embeddings "
                     + maxPositions + " of this BERT model; truncate the input to at most " + maxPositions + " tokens");
         }
-        NDManager manager = words.getManager();
-        // (1, T): positions 0..T-1, the same for every sequence of the batch
-        NDArray positionIds = manager.arange(0, (int) length, 1, DataType.INT64).reshape(1, length);
-        NDArray positions = positionEmbeddings.forward(parameterStore, new NDList(positionIds), training)
-                .singletonOrThrow(); // (1, T, E)
         NDArray types = tokenTypeEmbeddings.forward(parameterStore, new NDList(tokenTypeIds), training)
                 .singletonOrThrow(); // (B, T, E)
-        NDArray sum = words.add(types).add(positions);
+        // positions 0..T-1, the same for every sequence of the batch
+        NDArray sum = positionEmbeddings.encode(parameterStore, words.add(types), 0, training);
         NDArray normed = layerNorm.forward(parameterStore, new NDList(sum), training).singletonOrThrow();
         return dropout.forward(parameterStore, new NDList(normed), training).singletonOrThrow();
     }
@@ -91,9 +91,9 @@ public final class BertEmbeddings extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape ids = inputShapes[0];
         wordEmbeddings.initialize(manager, dataType, ids);
-        positionEmbeddings.initialize(manager, dataType, ids);
         tokenTypeEmbeddings.initialize(manager, dataType, ids);
         Shape embedded = getOutputShapes(inputShapes)[0];
+        positionEmbeddings.initialize(manager, dataType, embedded);
         layerNorm.initialize(manager, dataType, embedded);
         dropout.initialize(manager, dataType, embedded);
     }
