@@ -1,0 +1,125 @@
+package dev.nlptoolkit.tasks.classify;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.tokenize.HfTokenizer;
+import dev.nlptoolkit.core.tokenize.TextTokenizer;
+import dev.nlptoolkit.models.bert.BertCheckpoint;
+import dev.nlptoolkit.models.bert.BertConfig;
+import dev.nlptoolkit.models.bert.BertForSequenceClassification;
+import dev.nlptoolkit.models.classifier.TextClassifier;
+import dev.nlptoolkit.models.weights.WeightMismatchException;
+
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * A Hugging Face {@code BertForSequenceClassification} with its {@code tokenizer.json}. Saved as
+ * transformers saves it, labels in config.json, so {@code from_pretrained} loads it with its labels.
+ */
+final class BertNetwork implements ClassifierNetwork {
+
+    /** Tokenizer files copied from the checkpoint so transformers' AutoTokenizer loads the saved directory. */
+    static final List<String> TOKENIZER_FILES =
+            List.of(HfTokenizer.TOKENIZER_FILE, "tokenizer_config.json", "special_tokens_map.json", "vocab.txt");
+
+    /** BERT checkpoints are pre-trained on at most this many positions, whatever the table holds. */
+    private static final int MAX_PRETRAINED_LENGTH = 512;
+
+    private final BertForSequenceClassification model;
+    private final HfTokenizer tokenizer;
+    private final LabelMap labels;
+    private final Path tokenizerSource;
+
+    private BertNetwork(BertForSequenceClassification model, HfTokenizer tokenizer, Path tokenizerSource) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.labels = new LabelMap(model.getConfig().labels());
+        this.tokenizerSource = tokenizerSource;
+    }
+
+    /**
+     * A classifier for {@code labels} initialised from the checkpoint {@code initDir}: its head is kept
+     * when it is for exactly these labels, else a fresh one is drawn.
+     */
+    static BertNetwork fromInit(Path initDir, LabelMap labels, int maxLength, NDManager manager)
+            throws IOException, CheckpointException {
+        BertConfig initConfig = BertConfig.read(initDir.resolve(BertCheckpoint.CONFIG_FILE));
+        BertCheckpoint.Head head = initConfig.labels().equals(labels.labels())
+                ? BertCheckpoint.Head.LOAD_OR_INITIALISE : BertCheckpoint.Head.REINITIALISE;
+        BertForSequenceClassification model;
+        try {
+            model = BertCheckpoint.loadClassifier(initDir, manager, labels.labels(), head);
+        } catch (WeightMismatchException e) {
+            throw new CheckpointException(initDir, e.getMessage(), e);
+        }
+        int length = Math.min(maxLength, model.getConfig().maxPositionEmbeddings());
+        return new BertNetwork(model, tokenizer(initDir, length), initDir);
+    }
+
+    /** A saved classifier, labels from its config.json. */
+    static BertNetwork load(Path dir, NDManager manager) throws IOException, CheckpointException {
+        BertForSequenceClassification model;
+        try {
+            model = BertCheckpoint.loadClassifier(dir, manager);
+        } catch (WeightMismatchException e) {
+            throw new CheckpointException(dir, e.getMessage(), e);
+        }
+        int length = Math.min(MAX_PRETRAINED_LENGTH, model.getConfig().maxPositionEmbeddings());
+        return new BertNetwork(model, tokenizer(dir, length), dir);
+    }
+
+    private static HfTokenizer tokenizer(Path dir, int maxLength) throws IOException, CheckpointException {
+        Path file = dir.resolve(HfTokenizer.TOKENIZER_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(file, "is missing; a BERT directory needs the tokenizer.json that"
+                    + " transformers' tokenizer.save_pretrained writes");
+        }
+        return HfTokenizer.builder().setPath(file).optMaxLength(maxLength).build();
+    }
+
+    @Override
+    public ModelKind kind() {
+        return ModelKind.BERT;
+    }
+
+    @Override
+    public TextClassifier model() {
+        return model;
+    }
+
+    BertForSequenceClassification bert() {
+        return model;
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public LabelMap labels() {
+        return labels;
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        BertCheckpoint.save(model, dir);
+        for (String name : TOKENIZER_FILES) {
+            Path source = tokenizerSource.resolve(name);
+            Path target = dir.resolve(name);
+            if (Files.isRegularFile(source) && !Files.isSameFile(dir, tokenizerSource)) {
+                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

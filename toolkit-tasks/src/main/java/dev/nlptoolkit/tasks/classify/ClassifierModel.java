@@ -1,0 +1,129 @@
+package dev.nlptoolkit.tasks.classify;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.metric.ClassificationMetrics;
+
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A trained text classifier loaded from its model directory: one this toolkit saved, or any Hugging
+ * Face {@code BertForSequenceClassification} directory ({@code config.json}, {@code model.safetensors},
+ * {@code tokenizer.json}).
+ *
+ * <pre>{@code
+ * try (ClassifierModel model = ClassifierModel.load(Path.of("runs/sst2"))) {
+ *     Prediction p = model.predict(List.of(TextInput.of("a gorgeous, witty film")), 32, 5).get(0);
+ *     System.out.println(p.label() + " " + p.probability() + " " + p.explanation());
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: the model runs one batch at a time on its own native memory. Give each thread
+ * its own instance, or serialise calls.
+ */
+public final class ClassifierModel implements AutoCloseable {
+
+    /** Inputs per forward pass unless told otherwise. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    /** Most-attended tokens reported per input when explaining. */
+    public static final int DEFAULT_EXPLAIN_TOP_K = 10;
+
+    private final Path directory;
+    private final NDManager manager;
+    private final ClassifierNetwork network;
+
+    private ClassifierModel(Path directory, NDManager manager, ClassifierNetwork network) {
+        this.directory = directory;
+        this.manager = manager;
+        this.network = network;
+    }
+
+    /** Loads {@code dir} onto the GPU when there is one, else the CPU. */
+    public static ClassifierModel load(Path dir) throws IOException, CheckpointException {
+        return load(dir, DeviceChoice.AUTO);
+    }
+
+    public static ClassifierModel load(Path dir, DeviceChoice device) throws IOException, CheckpointException {
+        NDManager manager = NDManager.newBaseManager(device.resolve());
+        try {
+            return new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager));
+        } catch (IOException | CheckpointException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public ModelKind kind() {
+        return network.kind();
+    }
+
+    /** The labels in id order: the order of {@link Prediction#logits()}. */
+    public List<String> labels() {
+        return network.labels().labels();
+    }
+
+    /** Predicts {@code inputs} in batches of {@value #DEFAULT_BATCH_SIZE}, without explanations. */
+    public List<Prediction> predict(List<TextInput> inputs) {
+        return predict(inputs, DEFAULT_BATCH_SIZE, 0);
+    }
+
+    /**
+     * Predicts {@code inputs}; the results are in input order.
+     *
+     * @param explainTopK the most-attended tokens to report with each prediction (0: none); models
+     *     without token-level attention (BERT) report none
+     */
+    public List<Prediction> predict(List<TextInput> inputs, int batchSize, int explainTopK) {
+        if (explainTopK < 0) {
+            throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
+        }
+        return Inference.predict(network, manager, inputs, batchSize, explainTopK);
+    }
+
+    /** Scores the model on labelled data; see {@link #evaluate(Dataset, int)}. */
+    public ClassificationMetrics evaluate(Dataset data) {
+        return evaluate(data, DEFAULT_BATCH_SIZE);
+    }
+
+    /**
+     * Scores the model on {@code data}, whose examples must all have a label. Gold labels the model
+     * does not know count as errors and are listed in {@link ClassificationMetrics#unknownGold()}.
+     */
+    public ClassificationMetrics evaluate(Dataset data, int batchSize) {
+        return evaluate(network, manager, data, batchSize);
+    }
+
+    static ClassificationMetrics evaluate(ClassifierNetwork network, NDManager manager, Dataset data, int batchSize) {
+        List<TextInput> inputs = new ArrayList<>(data.size());
+        List<String> gold = new ArrayList<>(data.size());
+        for (int i = 0; i < data.size(); i++) {
+            Example example = data.examples().get(i);
+            if (example.label() == null) {
+                throw new IllegalArgumentException(data.source() + ": example " + (i + 1)
+                        + " has no label to evaluate against; name the label column");
+            }
+            inputs.add(new TextInput(example.text(), example.textPair()));
+            gold.add(example.label());
+        }
+        List<String> predicted = Inference.predict(network, manager, inputs, batchSize, 0).stream()
+                .map(Prediction::label).toList();
+        return ClassificationMetrics.of(gold, predicted, Set.copyOf(network.labels().labels()));
+    }
+
+    @Override
+    public void close() {
+        network.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.nlptoolkit.tasks.classify;
+
+import dev.nlptoolkit.core.data.Column;
+import dev.nlptoolkit.core.data.DatasetException;
+import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.data.TabularReader;
+import dev.nlptoolkit.core.data.TrecReader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Examples to train on, evaluate or predict: read from a file or given in memory.
+ *
+ * <p>Files by name: {@code *.label} is the TREC question format with its 6 coarse labels;
+ * {@code *.tsv} (or {@code .tsv.gz}) is tab-separated with a header; anything else is RFC 4180 CSV
+ * with a header. See {@link DatasetColumns} for choosing columns.
+ */
+public final class Dataset {
+
+    private static final String TREC_EXTENSION = ".label";
+
+    private final List<Example> examples;
+    private final String source;
+
+    private Dataset(List<Example> examples, String source) {
+        this.examples = List.copyOf(examples);
+        this.source = source;
+    }
+
+    /** In-memory examples. */
+    public static Dataset of(List<Example> examples) {
+        return new Dataset(examples, "in-memory examples");
+    }
+
+    /** In-memory texts with their labels, position by position. */
+    public static Dataset of(List<String> texts, List<String> labels) {
+        if (texts.size() != labels.size()) {
+            throw new IllegalArgumentException("got " + texts.size() + " texts but " + labels.size() + " labels");
+        }
+        List<Example> examples = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            examples.add(Example.of(texts.get(i), labels.get(i)));
+        }
+        return of(examples);
+    }
+
+    /** Reads {@code file} with the default columns {@code text} and {@code label}. */
+    public static Dataset read(Path file) throws IOException {
+        return read(file, DatasetColumns.DEFAULT);
+    }
+
+    /** Reads {@code file}; {@code columns} are ignored for the TREC format, which has none. */
+    public static Dataset read(Path file, DatasetColumns columns) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(TREC_EXTENSION)) {
+            return new Dataset(new TrecReader(TrecReader.Granularity.COARSE).read(file), file.toString());
+        }
+        String text = textColumn(file, columns.text());
+        TabularReader.Builder reader = TabularReader.builder().setTextColumn(Column.named(text));
+        if (columns.textPair() != null) {
+            reader.optPairColumn(Column.named(columns.textPair()));
+        }
+        if (columns.label() != null) {
+            reader.optLabelColumn(Column.named(columns.label()));
+        }
+        return new Dataset(reader.build().read(file), file.toString());
+    }
+
+    /** {@code wanted} when the header has it, else the one usual text column the header has. */
+    private static String textColumn(Path file, String wanted) throws IOException {
+        List<String> header;
+        try (TabularReader.TabularCursor cursor =
+                TabularReader.builder().setTextColumn(Column.at(0)).build().open(file)) {
+            header = cursor.headerNames();
+        }
+        if (header.contains(wanted)) {
+            return wanted;
+        }
+        List<String> usual = DatasetColumns.TEXT_FALLBACKS.stream().filter(header::contains).toList();
+        if (usual.size() == 1) {
+            return usual.get(0);
+        }
+        throw new DatasetException(file, 1, "no text column '" + wanted + "' in the header " + header
+                + "; name it with --text-column (or the per-file option)");
+    }
+
+    public List<Example> examples() {
+        return examples;
+    }
+
+    public int size() {
+        return examples.size();
+    }
+
+    /** Where the examples came from, for messages. */
+    public String source() {
+        return source;
+    }
+
+    /** The examples from {@code from} (inclusive) to {@code to} (exclusive), e.g. to train on a slice. */
+    public Dataset slice(int from, int to) {
+        return new Dataset(examples.subList(from, to), source + "[" + from + ":" + to + "]");
+    }
+}

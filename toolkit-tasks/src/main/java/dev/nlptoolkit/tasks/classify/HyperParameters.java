@@ -1,0 +1,62 @@
+package dev.nlptoolkit.tasks.classify;
+
+import java.util.Arrays;
+
+/**
+ * The training hyper-parameters of one model kind; {@link TextClassifierTrainer.Builder} starts from
+ * {@link ModelKind#defaults()} and lets each be overridden.
+ *
+ * @param learningRate the peak AdamW learning rate
+ * @param batchSize examples per optimizer step (before accumulation)
+ * @param epochs passes over the training data, unless a time budget or early stopping ends training first
+ * @param warmupFraction the fraction of all optimizer steps over which the rate rises linearly from 0
+ * @param schedule what the rate does after warm-up
+ * @param maxLength the most tokens per input, special tokens included; longer inputs are truncated
+ */
+public record HyperParameters(
+        double learningRate, int batchSize, int epochs, double warmupFraction, Schedule schedule, int maxLength) {
+
+    /** AdamW's decoupled weight decay, applied to every parameter but biases and normalisation weights. */
+    public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+    /** The global gradient norm is clipped to this before each update. */
+    public static final double DEFAULT_CLIP_NORM = 1.0;
+    /** Optimizer steps between evaluations on the dev set (besides one at each epoch's end). */
+    public static final int DEFAULT_EVALUATE_EVERY = 200;
+    /** Evaluations without improvement of the selection metric before training stops. */
+    public static final int DEFAULT_PATIENCE = 5;
+
+    private static final double RECURRENT_LR = 2e-3;
+    private static final double TRANSFORMER_LR = 5e-4;
+    private static final double BERT_LR = 3e-5;
+    private static final int SCRATCH_BATCH = 64;
+    private static final int BERT_BATCH = 32;
+    private static final int SCRATCH_EPOCHS = 10;
+    private static final int BERT_EPOCHS = 3;
+    private static final double SHORT_WARMUP = 0.05;
+    private static final double BERT_WARMUP = 0.1;
+    private static final int SCRATCH_MAX_WORDS = 256;
+    private static final int BERT_MAX_PIECES = 128;
+
+    static final HyperParameters RECURRENT = new HyperParameters(
+            RECURRENT_LR, SCRATCH_BATCH, SCRATCH_EPOCHS, SHORT_WARMUP, Schedule.CONSTANT, SCRATCH_MAX_WORDS);
+    static final HyperParameters TRANSFORMER = new HyperParameters(
+            TRANSFORMER_LR, SCRATCH_BATCH, SCRATCH_EPOCHS, BERT_WARMUP, Schedule.LINEAR, SCRATCH_MAX_WORDS);
+    static final HyperParameters BERT = new HyperParameters(
+            BERT_LR, BERT_BATCH, BERT_EPOCHS, BERT_WARMUP, Schedule.LINEAR, BERT_MAX_PIECES);
+
+    public HyperParameters {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive number, e.g. 2e-3, got " + learningRate);
+        }
+        if (batchSize < 1 || epochs < 1 || maxLength < 2) {
+            throw new IllegalArgumentException("batch size and epochs must be at least 1 and max length at least 2, got "
+                    + batchSize + ", " + epochs + ", " + maxLength);
+        }
+        if (!(warmupFraction >= 0 && warmupFraction < 1)) {
+            throw new IllegalArgumentException("warm-up fraction must be in [0, 1), e.g. 0.1, got " + warmupFraction);
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("choose a schedule: " + Arrays.toString(Schedule.values()));
+        }
+    }
+}

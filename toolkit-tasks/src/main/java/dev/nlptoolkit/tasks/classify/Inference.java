@@ -1,0 +1,110 @@
+package dev.nlptoolkit.tasks.classify;
+
+import dev.nlptoolkit.core.data.Batch;
+import dev.nlptoolkit.core.data.LengthBucketBatcher;
+import dev.nlptoolkit.models.classifier.ClassifierInput;
+import dev.nlptoolkit.models.classifier.ClassifierOutput;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Batched prediction: inputs of similar length share a batch; results come back in input order. */
+final class Inference {
+
+    private Inference() {}
+
+    /**
+     * Predicts every input with {@code network} in evaluation mode (no dropout).
+     *
+     * @param topK the most-attended tokens to report per input; 0 for none
+     */
+    static List<Prediction> predict(
+            ClassifierNetwork network, NDManager manager, List<TextInput> inputs, int batchSize, int topK) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        // Character length stands in for token length: close enough to group inputs, and free.
+        List<Batch<TextInput>> batches = LengthBucketBatcher.builder().setBatchSize(batchSize).build()
+                .ordered(inputs, input -> input.text().length()
+                        + (input.textPair() == null ? 0 : input.textPair().length()));
+        Prediction[] results = new Prediction[inputs.size()];
+        for (Batch<TextInput> batch : batches) {
+            List<Prediction> predictions = predictBatch(network, manager, batch.items(), topK);
+            for (int i = 0; i < batch.size(); i++) {
+                results[batch.indices()[i]] = predictions.get(i);
+            }
+        }
+        return Arrays.asList(results);
+    }
+
+    private static List<Prediction> predictBatch(
+            ClassifierNetwork network, NDManager manager, List<TextInput> items, int topK) {
+        List<String> texts = items.stream().map(TextInput::text).toList();
+        List<String> pairs = items.stream().map(TextInput::textPair).toList();
+        List<EncodedText> encoded = EncodedText.encode(network.tokenizer(), texts, pairs);
+        try (NDManager scope = manager.newSubManager()) {
+            ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
+            ClassifierOutput output = network.model().classify(new ParameterStore(scope, false), input, false);
+            int classes = network.labels().size();
+            float[] logits = output.logits().toFloatArray();
+            NDArray weights = output.tokenWeights();
+            float[] tokenWeights = topK > 0 && weights != null ? weights.toFloatArray() : null;
+            int width = Math.toIntExact(input.tokenIds().getShape().get(1));
+            List<Prediction> out = new ArrayList<>(items.size());
+            for (int b = 0; b < items.size(); b++) {
+                float[] row = Arrays.copyOfRange(logits, b * classes, (b + 1) * classes);
+                List<TokenWeight> explanation = tokenWeights == null
+                        ? List.of()
+                        : explain(network, items.get(b).text(), encoded.get(b).length(), tokenWeights, b * width, topK);
+                out.add(prediction(network.labels(), row, explanation));
+            }
+            return out;
+        }
+    }
+
+    private static Prediction prediction(LabelMap labels, float[] logits, List<TokenWeight> explanation) {
+        double max = Double.NEGATIVE_INFINITY;
+        int best = 0;
+        for (int c = 0; c < logits.length; c++) {
+            if (logits[c] > max) {
+                max = logits[c];
+                best = c;
+            }
+        }
+        double[] exp = new double[logits.length];
+        double sum = 0;
+        for (int c = 0; c < logits.length; c++) {
+            exp[c] = Math.exp(logits[c] - max);
+            sum += exp[c];
+        }
+        Map<String, Double> probabilities = new LinkedHashMap<>();
+        for (int c = 0; c < logits.length; c++) {
+            probabilities.put(labels.label(c), exp[c] / sum);
+        }
+        return new Prediction(labels.label(best), probabilities, logits, explanation);
+    }
+
+    /**
+     * The {@code topK} highest-weighted tokens of one row. Tokens come from the first text only (the
+     * tokenizer names the tokens of a single text, which are the first ones of a pair's row too).
+     */
+    private static List<TokenWeight> explain(
+            ClassifierNetwork network, String text, int length, float[] weights, int offset, int topK) {
+        List<String> tokens = network.tokenizer().tokens(text);
+        int shown = Math.min(tokens.size(), length);
+        List<TokenWeight> all = new ArrayList<>(shown);
+        for (int t = 0; t < shown; t++) {
+            all.add(new TokenWeight(tokens.get(t), t, weights[offset + t]));
+        }
+        all.sort(Comparator.comparingDouble(TokenWeight::weight).reversed().thenComparingInt(TokenWeight::position));
+        return List.copyOf(all.subList(0, Math.min(topK, all.size())));
+    }
+}

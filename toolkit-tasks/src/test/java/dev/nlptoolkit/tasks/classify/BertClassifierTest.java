@@ -1,0 +1,144 @@
+package dev.nlptoolkit.tasks.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlptoolkit.core.checkpoint.SafeTensors;
+import dev.nlptoolkit.core.checkpoint.SafetensorsHeader;
+import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.tokenize.HfTokenizer;
+import dev.nlptoolkit.core.tokenize.TokenBatch;
+import dev.nlptoolkit.core.train.TrainingResult;
+import dev.nlptoolkit.models.bert.BertCheckpoint;
+import dev.nlptoolkit.models.bert.BertForSequenceClassification;
+import dev.nlptoolkit.models.bert.BertInput;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Fine-tuning and prediction with a Hugging Face BERT checkpoint (the tiny-bert fixture). */
+class BertClassifierTest {
+
+    private static final double TOLERANCE = 1e-5;
+    private static final int SENTENCES = 8;
+    private static final int STEPS = 2;
+    private static final Map<String, String> SENTIMENT = Map.of("0", "negative", "1", "positive");
+
+    @TempDir Path tmp;
+
+    /** The fixture's four inputs (the third a pair) as {@code meta.json} lists them. */
+    private static final List<TextInput> FIXTURE_INPUTS = List.of(
+            TextInput.of("The movie was a total waste of time."),
+            TextInput.of("An UNEXPECTEDLY moving, beautifully acted film \u2014 caf\u00e9 scenes included!"),
+            new TextInput("Is this sentence a question?", "Yes, it is one."),
+            TextInput.of("ok"));
+
+    @Test
+    void predictsWithTheUnmodifiedHuggingFaceCheckpoint() throws Exception {
+        float[] expected;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            expected = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager)
+                    .get("logits").toFloatArray();
+        }
+        try (ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            assertEquals(ModelKind.BERT, model.kind());
+            assertEquals(List.of("LABEL_0", "LABEL_1"), model.labels());
+            // Batch size 3 splits the inputs unevenly and pads them differently from the fixture's batch.
+            List<Prediction> predictions = model.predict(FIXTURE_INPUTS, 3, ClassifierModel.DEFAULT_EXPLAIN_TOP_K);
+            for (int i = 0; i < FIXTURE_INPUTS.size(); i++) {
+                Prediction p = predictions.get(i);
+                float[] want = Arrays.copyOfRange(expected, 2 * i, 2 * i + 2);
+                assertArrayEquals(want, p.logits(), (float) TOLERANCE, "input " + i);
+                assertEquals(want[0] > want[1] ? "LABEL_0" : "LABEL_1", p.label());
+                assertEquals(1.0, p.probabilities().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+                assertTrue(p.explanation().isEmpty(), "BERT has no token-level attention weights to explain with");
+            }
+        }
+    }
+
+    @Test
+    void fineTunesSavesTheHuggingFaceLayoutAndReloads() throws Exception {
+        List<Example> slice = Dataset.read(Fixtures.sst2("train.tsv"), DatasetColumns.DEFAULT.withText("sentence"))
+                .examples().subList(0, SENTENCES).stream()
+                .map(e -> Example.of(e.text(), SENTIMENT.get(e.label())))
+                .toList();
+        Path out = tmp.resolve("bert");
+        TrainedClassifier result = TextClassifierTrainer.builder()
+                .model(ModelKind.BERT)
+                .init(Fixtures.tinyBert())
+                .train(Dataset.of(slice))
+                .dev(Dataset.of(slice))
+                .batchSize(SENTENCES / STEPS)
+                .epochs(1)
+                .learningRate(1e-3)
+                .device(DeviceChoice.CPU)
+                .progress(false)
+                .outputDir(out)
+                .build()
+                .fit();
+        assertEquals(STEPS, result.training().steps());
+        assertEquals(TrainingResult.StopReason.COMPLETED, result.training().reason());
+        assertEquals(List.of("negative", "positive"), result.labels());
+        assertEquals(SENTENCES, result.devMetrics().orElseThrow().n());
+
+        // Same tensor names, dtypes and shapes as the checkpoint it came from.
+        assertEquals(describe(Fixtures.tinyBert().resolve("model.safetensors")), describe(out.resolve("model.safetensors")));
+        JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json"))).getAsJsonObject();
+        assertEquals("negative", config.getAsJsonObject("id2label").get("0").getAsString());
+        assertEquals(1, config.getAsJsonObject("label2id").get("positive").getAsInt());
+        assertEquals("BertForSequenceClassification", config.getAsJsonArray("architectures").get(0).getAsString());
+        assertTrue(Files.exists(out.resolve("tokenizer.json")));
+        assertTrue(Files.exists(out.resolve(TextClassifierTrainer.LOG_FILE)));
+
+        // The model reloads, and its batched predictions equal one-at-a-time forward passes of the saved weights.
+        try (ClassifierModel model = ClassifierModel.load(out, DeviceChoice.CPU);
+                NDManager manager = NDManager.newBaseManager();
+                HfTokenizer tokenizer = HfTokenizer.builder().setPath(out).build()) {
+            assertEquals(List.of("negative", "positive"), model.labels());
+            List<Prediction> batched = model.predict(FIXTURE_INPUTS, FIXTURE_INPUTS.size(), 0);
+            BertForSequenceClassification direct = BertCheckpoint.loadClassifier(out, manager);
+            float[] fixtureLogits = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager)
+                    .get("logits").toFloatArray();
+            for (int i = 0; i < FIXTURE_INPUTS.size(); i++) {
+                float[] single = singleLogits(direct, tokenizer, FIXTURE_INPUTS.get(i), manager);
+                assertArrayEquals(single, batched.get(i).logits(), (float) TOLERANCE, "input " + i);
+                assertFalse(Arrays.equals(Arrays.copyOfRange(fixtureLogits, 2 * i, 2 * i + 2), batched.get(i).logits()),
+                        "fine-tuning changed the model");
+            }
+            assertEquals(result.devMetrics().orElseThrow().accuracy(), model.evaluate(Dataset.of(slice)).accuracy());
+        }
+    }
+
+    /** Logits of one unpadded input through the Block directly, not through the batching code. */
+    private static float[] singleLogits(BertForSequenceClassification bert, HfTokenizer tokenizer, TextInput input,
+            NDManager manager) {
+        try (NDManager scope = manager.newSubManager()) {
+            TokenBatch tokens = tokenizer.encode(List.of(input.text()), Arrays.asList(input.textPair()));
+            NDArray ids = scope.create(tokens.inputIds());
+            NDArray types = scope.create(tokens.tokenTypeIds());
+            return bert.forward(new ParameterStore(scope, false), BertInput.of(ids, null, types), false)
+                    .logits().toFloatArray();
+        }
+    }
+
+    private static List<String> describe(Path weights) throws Exception {
+        return SafetensorsHeader.read(weights).tensors().values().stream()
+                .map(t -> t.name() + " " + t.dtype() + Arrays.toString(t.shape())).sorted().toList();
+    }
+}
