@@ -29,6 +29,9 @@ import java.util.concurrent.Callable;
         description = "Sequence models and attention on Deep Java Library.",
         subcommands = {
             InspectCommand.class,
+            TrainClassifierCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
             DemoCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {

@@ -1,0 +1,81 @@
+package dev.nlptoolkit.tasks.cli;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.tasks.classify.ClassifierModel;
+import dev.nlptoolkit.tasks.classify.Dataset;
+import dev.nlptoolkit.tasks.classify.DatasetColumns;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code toolkit evaluate}: scores a model directory on labelled data. */
+@Command(
+        name = "evaluate",
+        description = {
+            "Score a model directory on labelled data and print one JSON object:"
+                    + " {\"n\", \"accuracy\", \"macro_f1\", \"mcc\", \"per_class\", \"confusion\"}.",
+            "Labels the model has never seen count as errors and are listed under \"unknown_gold\".",
+            "Files are read as train-classifier reads them (CSV, TSV by .tsv, TREC by .label)."
+        })
+public final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "A model directory: one train-classifier wrote, or a Hugging Face BERT classifier.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Labelled data to score on.")
+    Path data;
+
+    @Option(names = "--text-column", paramLabel = "NAME", defaultValue = DatasetColumns.DEFAULT_TEXT,
+            description = "Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
+    @Option(names = "--text-pair-column", paramLabel = "NAME", description = "Default: none.")
+    String textPairColumn;
+
+    @Option(names = "--label-column", paramLabel = "NAME", defaultValue = DatasetColumns.DEFAULT_LABEL,
+            description = "Default: ${DEFAULT-VALUE}.")
+    String labelColumn;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ClassifierModel.DEFAULT_BATCH_SIZE,
+            description = "Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    DeviceChoice device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
+    Integer threads;
+
+    @Spec private CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, CheckpointException {
+        Threads.apply(threads);
+        ClassificationMetrics metrics = run(model, data,
+                new DatasetColumns(textColumn, textPairColumn, labelColumn), batchSize, device);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(metrics.toJson());
+        out.flush();
+        return ToolkitCli.EXIT_OK;
+    }
+
+    /** Scores the model in {@code modelDir} on {@code dataFile}. */
+    public static ClassificationMetrics run(Path modelDir, Path dataFile, DatasetColumns columns, int batchSize,
+            DeviceChoice device) throws IOException, CheckpointException {
+        Dataset dataset = Dataset.read(dataFile, columns);
+        try (ClassifierModel classifier = ClassifierModel.load(modelDir, device)) {
+            return classifier.evaluate(dataset, batchSize);
+        }
+    }
+}

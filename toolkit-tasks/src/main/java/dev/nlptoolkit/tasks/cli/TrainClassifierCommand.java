@@ -1,0 +1,209 @@
+package dev.nlptoolkit.tasks.cli;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.tasks.classify.Dataset;
+import dev.nlptoolkit.tasks.classify.DatasetColumns;
+import dev.nlptoolkit.tasks.classify.HyperParameters;
+import dev.nlptoolkit.tasks.classify.ModelKind;
+import dev.nlptoolkit.tasks.classify.SelectionMetric;
+import dev.nlptoolkit.tasks.classify.TextClassifierTrainer;
+import dev.nlptoolkit.tasks.classify.TrainedClassifier;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code toolkit train-classifier}: trains a text classifier and saves it as a model directory. */
+@Command(
+        name = "train-classifier",
+        description = {
+            "Train a text classifier and save it as a model directory; print one JSON object with the dev metrics.",
+            "Files: RFC 4180 CSV with a header, TSV when the name ends in .tsv, TREC questions when it ends in"
+                    + " .label. When the text column is missing and exactly one of sentence, content, text is in"
+                    + " the header, that one is read (SST-2's train file says sentence, its dev file content).",
+            "Unset hyper-parameters take the model's defaults: lr 2e-3, batch 64, 10 epochs for rnn, lstm,"
+                    + " bilstm-attention, rcnn; lr 5e-4, batch 64 for transformer; lr 3e-5, batch 32, 3 epochs,"
+                    + " 10% warm-up and linear decay for bert.",
+            "Writes config.json (id2label, label2id), model.safetensors (best dev checkpoint), the tokenizer,"
+                    + " training.json, train_log.jsonl and checkpoints/ into --out; progress goes to stderr."
+        })
+public final class TrainClassifierCommand implements Callable<Integer> {
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Labelled training data.")
+    Path train;
+
+    @Option(names = "--dev", paramLabel = "FILE",
+            description = "Labelled dev data for evaluation, early stopping and choosing the best checkpoint."
+                    + " Default: none (the last weights are kept).")
+    Path dev;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME", converter = ModelKindConverter.class,
+            completionCandidates = ModelKindConverter.class, description = "One of: ${COMPLETION-CANDIDATES}.")
+    ModelKind model;
+
+    @Option(names = "--init", paramLabel = "HF_DIR",
+            description = "The Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer.json)"
+                    + " to fine-tune; required for bert.")
+    Path init;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model directory to write.")
+    Path out;
+
+    @Option(names = "--text-column", paramLabel = "NAME", defaultValue = DatasetColumns.DEFAULT_TEXT,
+            description = "Default: ${DEFAULT-VALUE}.")
+    String textColumn;
+
+    @Option(names = "--text-pair-column", paramLabel = "NAME",
+            description = "The second text of sentence pairs. Default: none.")
+    String textPairColumn;
+
+    @Option(names = "--label-column", paramLabel = "NAME", defaultValue = DatasetColumns.DEFAULT_LABEL,
+            description = "Default: ${DEFAULT-VALUE}.")
+    String labelColumn;
+
+    @Option(names = "--dev-text-column", paramLabel = "NAME", description = "Default: --text-column.")
+    String devTextColumn;
+
+    @Option(names = "--dev-label-column", paramLabel = "NAME", description = "Default: --label-column.")
+    String devLabelColumn;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Default: the model's.")
+    Integer epochs;
+
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "Stop cleanly after M minutes, keeping the best checkpoint. Default: no limit.")
+    Double maxMinutes;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Default: the model's.")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate. Default: the model's.")
+    Double learningRate;
+
+    @Option(names = "--max-length", paramLabel = "T",
+            description = "Most tokens per input. Default: the model's (256 words; 128 word pieces for bert).")
+    Integer maxLength;
+
+    @Option(names = "--gradient-accumulation", paramLabel = "K", defaultValue = "1",
+            description = "Micro-batches per optimizer step. Default: ${DEFAULT-VALUE}.")
+    int accumulation;
+
+    @Option(names = "--evaluate-every", paramLabel = "STEPS",
+            defaultValue = "" + HyperParameters.DEFAULT_EVALUATE_EVERY,
+            description = "Also evaluate every STEPS optimizer steps (0: at epoch ends only). Default: ${DEFAULT-VALUE}.")
+    long evaluateEvery;
+
+    @Option(names = "--patience", paramLabel = "N",
+            defaultValue = "" + HyperParameters.DEFAULT_PATIENCE,
+            description = "Evaluations without improvement before stopping. Default: ${DEFAULT-VALUE}.")
+    int patience;
+
+    @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "ACCURACY",
+            description = "Selects the best checkpoint: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    SelectionMetric metric;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + TextClassifierTrainer.DEFAULT_SEED,
+            description = "Seeds weights, data order and dropout. Default: ${DEFAULT-VALUE}.")
+    int seed;
+
+    @Option(names = "--resume", description = "Continue the run in --out from checkpoints/last. Default: ${DEFAULT-VALUE}.")
+    boolean resume;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
+            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
+    DeviceChoice device;
+
+    @Option(names = "--adversarial-epsilon", paramLabel = "E",
+            description = "Train on embedding perturbations of L2 norm E too (Miyato et al. 2017). Default: off.")
+    Double adversarialEpsilon;
+
+    @Option(names = "--adversarial-alpha", paramLabel = "A", defaultValue = "1.0",
+            description = "Weight of the adversarial loss. Default: ${DEFAULT-VALUE}.")
+    double adversarialAlpha;
+
+    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
+    Integer threads;
+
+    @Spec private CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException, CheckpointException {
+        TrainedClassifier result = run();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(result)));
+        stdout.flush();
+        return ToolkitCli.EXIT_OK;
+    }
+
+    /** Reads the data, trains and saves, as the parsed options say. */
+    public TrainedClassifier run() throws IOException, CheckpointException {
+        Threads.apply(threads);
+        DatasetColumns columns = new DatasetColumns(textColumn, textPairColumn, labelColumn);
+        TextClassifierTrainer.Builder trainer = TextClassifierTrainer.builder()
+                .model(model)
+                .train(Dataset.read(train, columns))
+                .outputDir(out)
+                .gradientAccumulation(accumulation)
+                .evaluateEvery(evaluateEvery)
+                .patience(patience)
+                .selectionMetric(metric)
+                .seed(seed)
+                .resume(resume)
+                .device(device);
+        if (dev != null) {
+            DatasetColumns devColumns = new DatasetColumns(
+                    devTextColumn != null ? devTextColumn : textColumn,
+                    textPairColumn,
+                    devLabelColumn != null ? devLabelColumn : labelColumn);
+            trainer.dev(Dataset.read(dev, devColumns));
+        }
+        if (init != null) {
+            trainer.init(init);
+        }
+        if (epochs != null) {
+            trainer.epochs(epochs);
+        }
+        if (maxMinutes != null) {
+            trainer.maxMinutes(maxMinutes);
+        }
+        if (batchSize != null) {
+            trainer.batchSize(batchSize);
+        }
+        if (learningRate != null) {
+            trainer.learningRate(learningRate);
+        }
+        if (maxLength != null) {
+            trainer.maxLength(maxLength);
+        }
+        if (adversarialEpsilon != null) {
+            trainer.adversarial(adversarialEpsilon, adversarialAlpha);
+        }
+        return trainer.build().fit();
+    }
+
+    /** {@code {"model_dir", "model", "labels", "steps", "stop_reason", "best_step", "elapsed_s", "dev"}}. */
+    static JsonObject toJson(TrainedClassifier result) {
+        JsonObject json = new JsonObject();
+        json.addProperty("model_dir", result.directory().toString());
+        json.addProperty("model", result.kind().cliName());
+        json.add("labels", new GsonBuilder().create().toJsonTree(result.labels()));
+        json.addProperty("steps", result.training().steps());
+        json.addProperty("stop_reason", result.training().reason().name().toLowerCase(Locale.ROOT));
+        json.addProperty("best_step", result.training().bestStep());
+        json.addProperty("elapsed_s", result.elapsedSeconds());
+        result.devMetrics().ifPresent(m -> json.add("dev", JsonParser.parseString(m.toJson())));
+        return json;
+    }
+}
