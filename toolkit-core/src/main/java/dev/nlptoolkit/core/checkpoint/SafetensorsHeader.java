@@ -17,9 +17,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The validated header of a safetensors file: tensor table, metadata and where the data starts.
@@ -152,7 +154,9 @@ public final class SafetensorsHeader {
                 throw new CheckpointException(
                         file, "__metadata__ value of '" + key + "' is not a string");
             }
-            metadata.put(key, reader.nextString());
+            if (metadata.put(key, reader.nextString()) != null) {
+                throw new CheckpointException(file, "__metadata__ key '" + key + "' appears twice");
+            }
         }
         reader.endObject();
     }
@@ -162,11 +166,15 @@ public final class SafetensorsHeader {
         String dtypeName = null;
         long[] shape = null;
         long[] offsets = null;
+        Set<String> seen = new HashSet<>();
         reader.beginObject();
         while (reader.hasNext()) {
             String key = reader.nextName();
+            if (!seen.add(key)) {
+                throw new CheckpointException(file, name, "header field '" + key + "' appears twice");
+            }
             switch (key) {
-                case "dtype" -> dtypeName = reader.nextString();
+                case "dtype" -> dtypeName = readString(file, name, reader, key);
                 case "shape" -> shape = readNonNegativeLongs(file, name, reader, "shape");
                 case "data_offsets" -> offsets = readNonNegativeLongs(file, name, reader, key);
                 default -> throw new CheckpointException(file, name, "unknown header field '" + key + "'");
@@ -211,12 +219,27 @@ public final class SafetensorsHeader {
         return info;
     }
 
+    private static String readString(Path file, String name, JsonReader reader, String field)
+            throws IOException, CheckpointException {
+        // Gson's nextString also accepts a number; the format wants a JSON string.
+        if (reader.peek() != JsonToken.STRING) {
+            throw new CheckpointException(
+                    file, name, field + " holds " + reader.peek() + " where a string belongs");
+        }
+        return reader.nextString();
+    }
+
     private static long[] readNonNegativeLongs(
             Path file, String name, JsonReader reader, String field)
             throws IOException, CheckpointException {
         List<Long> values = new ArrayList<>();
         reader.beginArray();
         while (reader.hasNext()) {
+            // Gson's nextLong also accepts "3" (a string); the format wants JSON numbers.
+            if (reader.peek() != JsonToken.NUMBER) {
+                throw new CheckpointException(
+                        file, name, field + " holds " + reader.peek() + " where a number belongs");
+            }
             long v = reader.nextLong();
             if (v < 0) {
                 throw new CheckpointException(file, name, field + " has a negative value " + v);

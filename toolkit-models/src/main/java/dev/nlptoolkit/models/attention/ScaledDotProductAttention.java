@@ -40,15 +40,30 @@ public final class ScaledDotProductAttention {
         long headSize = query.getShape().get(3);
         // (B, N, Tq, H) x (B, N, H, Tk) -> (B, N, Tq, Tk)
         NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headSize));
-        if (visible != null) {
-            scores = NDArrays.where(visible, scores, scores.getManager().create(MASK_VALUE));
-        }
-        NDArray probabilities = scores.softmax(-1);
+        NDArray probabilities = maskedSoftmax(scores, visible);
         if (training && dropout > 0) {
             probabilities = Dropout.dropout(probabilities, dropout, true).singletonOrThrow();
         }
         // (B, N, Tq, Tk) x (B, N, Tk, H) -> (B, N, Tq, H)
         return new Result(probabilities.matMul(value), probabilities);
+    }
+
+    /**
+     * Softmax over the last axis of {@code scores} with hidden positions given {@link #MASK_VALUE}:
+     * the shared normalisation of every attention in the toolkit (dot-product, additive, pooling).
+     *
+     * @param scores (..., Tk)
+     * @param visible boolean, broadcastable to {@code scores}, true where a key may be attended; null
+     *     for no mask
+     */
+    public static NDArray maskedSoftmax(NDArray scores, NDArray visible) {
+        if (visible == null) {
+            return scores.softmax(-1);
+        }
+        // PyTorch's where in DJL refuses a condition of another shape than scores: broadcast it first.
+        NDArray condition = visible.broadcast(scores.getShape());
+        NDArray masked = NDArrays.where(condition, scores, scores.getManager().create(MASK_VALUE));
+        return masked.softmax(-1);
     }
 
     /** (B, T, E) -> (B, N, T, H). */
@@ -74,8 +89,22 @@ public final class ScaledDotProductAttention {
 
     /** Causal visibility (1, 1, T, T): query i sees keys 0..i. */
     public static NDArray causalVisibility(NDManager manager, long length) {
-        NDArray positions = manager.arange(0, (int) length, 1, DataType.INT64);
+        return causalVisibility(manager, length, length);
+    }
+
+    /**
+     * Causal visibility (1, 1, Tq, Tk) for queries that are the last Tq of Tk positions, as in
+     * incremental decoding with Tk - Tq cached keys: query i sees keys 0..(Tk - Tq + i).
+     */
+    public static NDArray causalVisibility(NDManager manager, long queryLength, long keyLength) {
+        if (queryLength > keyLength) {
+            throw new IllegalArgumentException("causal attention needs at least as many keys as queries, got "
+                    + queryLength + " queries and " + keyLength + " keys");
+        }
+        NDArray keys = manager.arange(0, (int) keyLength, 1, DataType.INT64).reshape(1, keyLength);
+        NDArray queries = manager.arange((int) (keyLength - queryLength), (int) keyLength, 1, DataType.INT64)
+                .reshape(queryLength, 1);
         // key position <= query position
-        return positions.reshape(1, length).lte(positions.reshape(length, 1)).reshape(1, 1, length, length);
+        return keys.lte(queries).reshape(1, 1, queryLength, keyLength);
     }
 }

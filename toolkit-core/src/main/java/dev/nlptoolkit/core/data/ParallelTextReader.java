@@ -1,0 +1,116 @@
+package dev.nlptoolkit.core.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * Reads sentence-aligned files, line i of one being the translation of line i of the other (e.g.
+ * Multi30k {@code train.en.gz} and {@code train.de.gz}). Files are UTF-8, gzip-compressed or not
+ * (recognised by content). Lines are kept as they are, empty ones included, so the alignment holds;
+ * files of different lengths fail, naming both.
+ */
+public final class ParallelTextReader {
+
+    private ParallelTextReader() {}
+
+    /** Every pair of the two files, in order. */
+    public static List<SentencePair> read(Path source, Path target) throws IOException {
+        List<SentencePair> pairs = new ArrayList<>();
+        try (Cursor cursor = open(source, target)) {
+            cursor.forEachRemaining(pairs::add);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return pairs;
+    }
+
+    /** Opens both files for streaming; close the cursor when done. */
+    public static Cursor open(Path source, Path target) throws IOException {
+        BufferedReader sourceReader = TextFiles.open(source, CodingErrorAction.REPORT);
+        try {
+            return new Cursor(source, target, sourceReader, TextFiles.open(target, CodingErrorAction.REPORT));
+        } catch (IOException e) {
+            sourceReader.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The pairs of two open files, in order. Iteration failures (unequal lengths, bad bytes) are
+     * {@link DatasetException}s wrapped in {@link UncheckedIOException}.
+     */
+    public static final class Cursor implements Iterator<SentencePair>, AutoCloseable {
+
+        private final Path source;
+        private final Path target;
+        private final BufferedReader sourceReader;
+        private final BufferedReader targetReader;
+        private long line;
+        private SentencePair next;
+        private boolean done;
+
+        private Cursor(Path source, Path target, BufferedReader sourceReader, BufferedReader targetReader) {
+            this.source = source;
+            this.target = target;
+            this.sourceReader = sourceReader;
+            this.targetReader = targetReader;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null || done) {
+                return next != null;
+            }
+            long number = line + 1;
+            String sourceLine = readLine(source, sourceReader, number);
+            String targetLine = readLine(target, targetReader, number);
+            if (sourceLine == null && targetLine == null) {
+                done = true;
+                return false;
+            }
+            if (sourceLine == null || targetLine == null) {
+                Path shorter = sourceLine == null ? source : target;
+                Path longer = sourceLine == null ? target : source;
+                throw new UncheckedIOException(new DatasetException(longer, number, "the files are not aligned: "
+                        + shorter + " has " + line + " lines but " + longer + " has more"));
+            }
+            line = number;
+            next = new SentencePair(number, sourceLine, targetLine);
+            return true;
+        }
+
+        private static String readLine(Path file, BufferedReader reader, long number) {
+            try {
+                return reader.readLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(new DatasetException(file, number, "cannot read: " + e, e));
+            }
+        }
+
+        @Override
+        public SentencePair next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SentencePair pair = next;
+            next = null;
+            return pair;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                sourceReader.close();
+            } finally {
+                targetReader.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.nlptoolkit.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov and Hutter, "Decoupled Weight Decay Regularization",
+ * 2019), computed as {@code torch.optim.AdamW} does on the CPU, operation by operation, so that
+ * float32 results agree with PyTorch to rounding:
+ *
+ * <pre>
+ * p  *= 1 - lr * wd                                  (only for parameters chosen by the decay filter)
+ * m   = m + (1 - b1) * (g - m)                        (torch: exp_avg.lerp_(g, 1 - b1))
+ * v   = b2 * v + ((1 - b2) * g) * g                   (torch: exp_avg_sq.mul_(b2).addcmul_(g, g, 1 - b2))
+ * p  += (-lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ * </pre>
+ *
+ * where {@code t} counts this parameter's updates. State tensors are named {@code exp_avg.<name>} and
+ * {@code exp_avg_sq.<name>}, as in torch's state dict.
+ */
+public final class AdamW extends NamedStateOptimizer {
+
+    private static final String EXP_AVG = "exp_avg";
+    private static final String EXP_AVG_SQ = "exp_avg_sq";
+    private static final int M = 0;
+    private static final int V = 1;
+
+    private final double beta1;
+    private final double beta2;
+    private final double eps;
+    private final double weightDecay;
+    private final Predicate<String> decayed;
+
+    private AdamW(Builder b) {
+        super(b.parameters, b.schedule, List.of(EXP_AVG, EXP_AVG_SQ));
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.eps = b.eps;
+        this.weightDecay = b.weightDecay;
+        this.decayed = b.decayed;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The usual choice for transformers: decay every parameter except biases and normalisation
+     * weights, recognised by name (ending in "bias", or containing "norm" in any case, which covers
+     * {@code LayerNorm} and {@code layer_norm}).
+     */
+    public static Predicate<String> decayExceptBiasAndNorm() {
+        return name -> !name.endsWith("bias") && !name.toLowerCase(Locale.ROOT).contains("norm");
+    }
+
+    /** Decay every parameter, as {@code torch.optim.AdamW(model.parameters())} does. */
+    public static Predicate<String> decayAll() {
+        return name -> true;
+    }
+
+    /** Whether the parameter called {@code name} gets weight decay. */
+    public boolean isDecayed(String name) {
+        return decayed.test(name);
+    }
+
+    @Override
+    String kind() {
+        return "AdamW";
+    }
+
+    @Override
+    Map<String, String> hyperParameters() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("beta1", Double.toString(beta1));
+        h.put("beta2", Double.toString(beta2));
+        h.put("eps", Double.toString(eps));
+        h.put("weight_decay", Double.toString(weightDecay));
+        return h;
+    }
+
+    @Override
+    void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long updates, double lr) {
+        NDArray m = slots[M];
+        NDArray v = slots[V];
+        if (weightDecay != 0 && decayed.test(name)) {
+            weight.muli((float) (1 - lr * weightDecay));
+        }
+        m.addi(gradient.sub(m).muli((float) (1 - beta1)));
+        v.muli((float) beta2).addi(gradient.mul((float) (1 - beta2)).muli(gradient));
+        double biasCorrection1 = 1 - Math.pow(beta1, updates);
+        double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, updates));
+        double stepSize = lr / biasCorrection1;
+        NDArray denominator = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) eps);
+        weight.addi(m.mul((float) -stepSize).divi(denominator));
+    }
+
+    /** Builds an {@link AdamW}; parameters and schedule are required. */
+    public static final class Builder {
+        private static final double DEFAULT_BETA1 = 0.9;
+        private static final double DEFAULT_BETA2 = 0.999;
+        private static final double DEFAULT_EPS = 1e-8;
+        private static final double DEFAULT_WEIGHT_DECAY = 0.01;
+
+        private Map<String, Parameter> parameters;
+        private LearningRateSchedule schedule;
+        private double beta1 = DEFAULT_BETA1;
+        private double beta2 = DEFAULT_BETA2;
+        private double eps = DEFAULT_EPS;
+        private double weightDecay = DEFAULT_WEIGHT_DECAY;
+        private Predicate<String> decayed = decayAll();
+
+        private Builder() {}
+
+        /** The parameters to update, by name (e.g. {@code StateDict.of(block)}); they must be initialised. */
+        public Builder setParameters(Map<String, Parameter> parameters) {
+            this.parameters = parameters;
+            return this;
+        }
+
+        public Builder setSchedule(LearningRateSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        /** Default 0.9 and 0.999, as torch. */
+        public Builder optBetas(double beta1, double beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /** Default 1e-8, as torch. */
+        public Builder optEps(double eps) {
+            this.eps = eps;
+            return this;
+        }
+
+        /** Default 0.01, as torch. */
+        public Builder optWeightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /** Which parameters, by name, get weight decay; default all, as torch. */
+        public Builder optDecayFilter(Predicate<String> decayed) {
+            this.decayed = decayed;
+            return this;
+        }
+
+        public AdamW build() {
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException(
+                        "betas must lie in [0, 1), got (" + beta1 + ", " + beta2 + "); the usual values are (0.9, 0.999)");
+            }
+            if (!(eps > 0)) {
+                throw new IllegalArgumentException("eps must be positive, got " + eps + "; the usual value is 1e-8");
+            }
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+            }
+            if (decayed == null) {
+                throw new IllegalArgumentException("decay filter is null: use AdamW.decayAll() or decayExceptBiasAndNorm()");
+            }
+            return new AdamW(this);
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.nlptoolkit.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.SafeTensors;
+import dev.nlptoolkit.core.checkpoint.SafetensorsHeader;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link AdamW} and {@link Sgd} share: the parameters by name, the schedule, the step count and
+ * per-parameter state tensors ("slots", named as in torch's {@code state_dict}), and their storage.
+ *
+ * <p>State file: one tensor {@code <slot>.<parameter>} per slot and parameter, plus a float32 scalar
+ * {@code step.<parameter>} counting that parameter's updates (torch keeps one per parameter, since
+ * a parameter without a gradient is not updated); metadata holds the optimizer kind, the global
+ * step and the hyper-parameters.
+ */
+abstract class NamedStateOptimizer implements Optimizer {
+
+    static final String KIND_KEY = "optimizer";
+    static final String STEP_KEY = "step";
+    private static final String STEP_SLOT = "step";
+
+    private final Map<String, Parameter> parameters;
+    private final LearningRateSchedule schedule;
+    private final List<String> slots;
+    private final NDManager stateManager;
+    private final Map<String, ParameterState> states = new HashMap<>();
+    private long step;
+
+    /** One parameter's update count and slot tensors, in the order of {@link #slots}. */
+    static final class ParameterState {
+        long updates;
+        final NDArray[] slots;
+
+        ParameterState(NDArray[] slots) {
+            this.slots = slots;
+        }
+    }
+
+    NamedStateOptimizer(Map<String, Parameter> parameters, LearningRateSchedule schedule, List<String> slots) {
+        if (parameters == null || parameters.isEmpty()) {
+            throw new IllegalArgumentException("no parameters to optimise: pass the model's parameters by name");
+        }
+        if (schedule == null) {
+            throw new IllegalArgumentException("no learning-rate schedule: call setSchedule(...)");
+        }
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            if (!e.getValue().isInitialized()) {
+                throw new IllegalArgumentException(
+                        "parameter '" + e.getKey() + "' is not initialised: initialise the model before the optimizer");
+            }
+        }
+        this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        this.schedule = schedule;
+        this.slots = List.copyOf(slots);
+        this.stateManager = parameters.values().iterator().next().getArray().getManager().newSubManager();
+    }
+
+    /** The optimizer's name in state files. */
+    abstract String kind();
+
+    /** Hyper-parameters recorded in the state file's metadata, for provenance. */
+    abstract Map<String, String> hyperParameters();
+
+    /**
+     * Updates {@code weight} in place. All arrays passed here (and so the results of operations on
+     * them) live in {@code scope}, which is closed afterwards.
+     *
+     * @param updates this parameter's update count, including the current one
+     */
+    abstract void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long updates, double lr);
+
+    @Override
+    public final void step() {
+        double lr = schedule.lr(step);
+        Gradients.withoutRecording(() -> {
+            parameters.forEach((name, parameter) -> updateOne(name, parameter.getArray(), lr));
+            return null;
+        });
+        step++;
+    }
+
+    private void updateOne(String name, NDArray weight, double lr) {
+        try (NDManager scope = stateManager.newSubManager()) {
+            NDArray gradient = Gradients.of(weight);
+            if (gradient == null) {
+                return;
+            }
+            gradient.attach(scope);
+            ParameterState state = states.computeIfAbsent(name, n -> newState(weight));
+            state.updates++;
+            // Temporarily owned by scope so that every intermediate result lands there; closing
+            // scope hands them back to their managers.
+            weight.tempAttach(scope);
+            for (NDArray slot : state.slots) {
+                slot.tempAttach(scope);
+            }
+            update(name, weight, gradient, state.slots, state.updates, lr);
+        }
+    }
+
+    private ParameterState newState(NDArray weight) {
+        NDArray[] arrays = new NDArray[slots.size()];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = stateManager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
+        }
+        return new ParameterState(arrays);
+    }
+
+    @Override
+    public final long stepCount() {
+        return step;
+    }
+
+    @Override
+    public final double learningRate() {
+        return schedule.lr(step);
+    }
+
+    @Override
+    public final Map<String, Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public final void saveState(Path file) throws IOException {
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        try (NDManager scope = stateManager.newSubManager()) {
+            for (String name : parameters.keySet()) {
+                ParameterState state = states.get(name);
+                if (state == null) {
+                    continue;
+                }
+                tensors.put(STEP_SLOT + "." + name, scope.create((float) state.updates));
+                for (int i = 0; i < slots.size(); i++) {
+                    tensors.put(slots.get(i) + "." + name, state.slots[i]);
+                }
+            }
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put(KIND_KEY, kind());
+            metadata.put(STEP_KEY, Long.toString(step));
+            metadata.putAll(hyperParameters());
+            SafeTensors.write(file, tensors, metadata);
+        }
+    }
+
+    @Override
+    public final void loadState(Path file) throws CheckpointException {
+        Map<String, String> metadata = SafetensorsHeader.read(file).metadata();
+        if (!kind().equals(metadata.get(KIND_KEY))) {
+            throw new CheckpointException(file, "holds the state of optimizer '" + metadata.get(KIND_KEY)
+                    + "', not " + kind() + "; resume with the optimizer the run was started with");
+        }
+        long savedStep = parseStep(file, metadata.get(STEP_KEY));
+        Map<String, ParameterState> loaded = new HashMap<>();
+        NDManager incoming = stateManager.newSubManager();
+        try {
+            Map<String, NDArray> tensors = SafeTensors.read(file, incoming);
+            for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
+                place(file, e.getKey(), e.getValue(), loaded);
+            }
+            for (Map.Entry<String, ParameterState> e : loaded.entrySet()) {
+                for (int i = 0; i < slots.size(); i++) {
+                    if (e.getValue().slots[i] == null) {
+                        throw new CheckpointException(file, slots.get(i) + "." + e.getKey(), "missing");
+                    }
+                }
+            }
+        } catch (CheckpointException | RuntimeException e) {
+            incoming.close();
+            throw e;
+        }
+        for (ParameterState state : loaded.values()) {
+            for (NDArray slot : state.slots) {
+                slot.attach(stateManager);
+            }
+        }
+        incoming.close();
+        for (ParameterState old : states.values()) {
+            for (NDArray slot : old.slots) {
+                slot.close();
+            }
+        }
+        states.clear();
+        states.putAll(loaded);
+        step = savedStep;
+    }
+
+    private void place(Path file, String tensorName, NDArray value, Map<String, ParameterState> loaded)
+            throws CheckpointException {
+        int dot = tensorName.indexOf('.');
+        String slot = dot < 0 ? "" : tensorName.substring(0, dot);
+        String name = dot < 0 ? "" : tensorName.substring(dot + 1);
+        Parameter parameter = parameters.get(name);
+        if (parameter == null) {
+            throw new CheckpointException(file, tensorName, "names no parameter of this optimizer (expected <slot>."
+                    + "<parameter> with one of " + new ArrayList<>(parameters.keySet()) + ")");
+        }
+        ParameterState state = loaded.computeIfAbsent(name, n -> new ParameterState(new NDArray[slots.size()]));
+        if (STEP_SLOT.equals(slot)) {
+            state.updates = (long) value.getFloat();
+            return;
+        }
+        int index = slots.indexOf(slot);
+        if (index < 0) {
+            throw new CheckpointException(file, tensorName, "unknown state slot '" + slot + "', expected one of " + slots);
+        }
+        NDArray weight = parameter.getArray();
+        if (!weight.getShape().equals(value.getShape()) || weight.getDataType() != value.getDataType()) {
+            throw new CheckpointException(file, tensorName, "is " + value.getDataType() + value.getShape()
+                    + " but the parameter is " + weight.getDataType() + weight.getShape());
+        }
+        state.slots[index] = value.toDevice(weight.getDevice(), false);
+    }
+
+    private static long parseStep(Path file, String value) throws CheckpointException {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file, "metadata '" + STEP_KEY + "' is not a step count: " + value, e);
+        }
+    }
+
+    @Override
+    public final void close() {
+        stateManager.close();
+    }
+}

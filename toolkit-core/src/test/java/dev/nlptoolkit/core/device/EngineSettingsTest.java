@@ -1,0 +1,44 @@
+package dev.nlptoolkit.core.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class EngineSettingsTest {
+
+    @Test
+    void rejectsNonPositiveCounts() {
+        assertThrows(IllegalArgumentException.class, () -> EngineSettings.threads(0, 1));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> EngineSettings.threads(1, -1));
+        assertEquals("inter-op thread count must be at least 1, got -1", e.getMessage());
+    }
+
+    @Test
+    void intraOpCountChangesOnALoadedEngine() {
+        EngineSettings.Threads before = EngineSettings.current();
+        try {
+            int wanted = before.intraOp() == 1 ? 2 : 1;
+            EngineSettings.Threads after = EngineSettings.threads(wanted, before.interOp());
+            assertEquals(new EngineSettings.Threads(wanted, before.interOp()), after);
+            assertEquals(Integer.toString(wanted), System.getProperty(EngineSettings.INTRA_OP_PROPERTY));
+            assertEquals(
+                    Integer.toString(before.interOp()), System.getProperty(EngineSettings.INTER_OP_PROPERTY));
+        } finally {
+            EngineSettings.threads(before.intraOp(), before.interOp());
+        }
+    }
+
+    @Test
+    void interOpPoolCannotBeResizedTwice() {
+        EngineSettings.Threads before = EngineSettings.current();
+        // PyTorch accepts at most one resize, and only before the pool starts: by the second, it fails.
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            EngineSettings.threads(before.intraOp(), before.interOp() + 1);
+            EngineSettings.threads(before.intraOp(), before.interOp() + 2);
+        });
+        assertTrue(e.getMessage().contains("-D" + EngineSettings.INTER_OP_PROPERTY + "="), e.getMessage());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.nlptoolkit.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * AdamW against values computed by src/test/python/optimizer_reference.py: numpy in float32,
+ * following torch.optim.AdamW's CPU code operation by operation (weight decay 0.1, betas 0.9/0.999,
+ * eps 1e-8, learning rates 0.1, 0.05, 0.02 over three steps, bias excluded from decay).
+ */
+class AdamWTest {
+
+    static final float[] W0 = {0.5f, -1.25f, 2.0f, 0.75f, -0.3f, 1.1f};
+    static final float[] B0 = {0.1f, -0.2f, 0.3f};
+    static final float[][] GW = {
+        {0.3f, -0.7f, 1.5f, -2.0f, 0.05f, 0.9f},
+        {-0.4f, 0.2f, 0.6f, 1.0f, -0.5f, 0.25f},
+        {0.1f, 0.1f, -0.9f, 0.3f, 0.8f, -0.6f}
+    };
+    static final float[][] GB = {{0.5f, -0.25f, 1.0f}, {-1.5f, 0.75f, 0.125f}, {0.2f, -0.1f, 0.4f}};
+    static final double[] LR = {0.1, 0.05, 0.02};
+    private static final float TOLERANCE = 1e-7f;
+
+    private static final float[] EXPECTED_WEIGHT = {
+        0.402321398f, -1.10261178f, 1.81610882f, 0.85228169f, -0.365883827f, 0.935852349f
+    };
+    private static final float[] EXPECTED_BIAS = {0.030685069f, -0.130685076f, 0.146541983f};
+    private static final float[] EXPECTED_EXP_AVG_WEIGHT = {
+        -0.00169999956f, -0.0286999959f, 0.0855000019f, -0.0419999994f, 0.0390500017f, 0.0353999957f
+    };
+    private static final float[] EXPECTED_EXP_AVG_SQ_WEIGHT = {
+        0.000259660097f, 0.00053898053f, 0.00341514219f, 0.00508100446f, 0.000892245036f, 0.00123081834f
+    };
+
+    static Map<String, Parameter> model(NDManager manager) {
+        return TestParameters.named(
+                TestParameters.parameter("layer.weight", manager.create(W0, new Shape(2, 3))),
+                TestParameters.parameter("layer.bias", manager.create(B0)));
+    }
+
+    static void gradients(NDManager manager, Map<String, Parameter> params, int step) {
+        TestParameters.setGradients(manager, params, Map.of("layer.weight", GW[step], "layer.bias", GB[step]));
+    }
+
+    private static AdamW adamW(Map<String, Parameter> params) {
+        return AdamW.builder()
+                .setParameters(params)
+                .setSchedule(step -> LR[(int) step])
+                .optWeightDecay(0.1)
+                .optDecayFilter(AdamW.decayExceptBiasAndNorm())
+                .build();
+    }
+
+    @Test
+    void threeStepsMatchTorchArithmetic(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = model(manager);
+            try (AdamW opt = adamW(params)) {
+                for (int step = 0; step < LR.length; step++) {
+                    assertEquals(LR[step], opt.learningRate());
+                    gradients(manager, params, step);
+                    opt.step();
+                }
+                assertEquals(3, opt.stepCount());
+                assertArrayEquals(EXPECTED_WEIGHT, TestParameters.values(params.get("layer.weight")), TOLERANCE);
+                assertArrayEquals(EXPECTED_BIAS, TestParameters.values(params.get("layer.bias")), TOLERANCE);
+                Path file = dir.resolve("adamw.safetensors");
+                opt.saveState(file);
+                Map<String, ai.djl.ndarray.NDArray> saved =
+                        dev.nlptoolkit.core.checkpoint.SafeTensors.read(file, manager);
+                assertArrayEquals(EXPECTED_EXP_AVG_WEIGHT, saved.get("exp_avg.layer.weight").toFloatArray(), TOLERANCE);
+                assertArrayEquals(
+                        EXPECTED_EXP_AVG_SQ_WEIGHT, saved.get("exp_avg_sq.layer.weight").toFloatArray(), TOLERANCE);
+                assertEquals(3f, saved.get("step.layer.bias").getFloat());
+            }
+        }
+    }
+
+    @Test
+    void savedStateResumesBitIdentically(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> straight = model(manager);
+            try (AdamW opt = adamW(straight)) {
+                for (int step = 0; step < LR.length; step++) {
+                    gradients(manager, straight, step);
+                    opt.step();
+                }
+            }
+            Map<String, Parameter> resumed = model(manager);
+            Path file = dir.resolve("state.safetensors");
+            try (AdamW first = adamW(resumed)) {
+                gradients(manager, resumed, 0);
+                first.step();
+                first.saveState(file);
+            }
+            try (AdamW second = adamW(resumed)) {
+                second.loadState(file);
+                assertEquals(1, second.stepCount());
+                for (int step = 1; step < LR.length; step++) {
+                    gradients(manager, resumed, step);
+                    second.step();
+                }
+            }
+            for (String name : straight.keySet()) {
+                assertArrayEquals(TestParameters.values(straight.get(name)), TestParameters.values(resumed.get(name)));
+            }
+        }
+    }
+
+    @Test
+    void parametersWithoutGradientAreNotUpdated() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = model(manager);
+            try (AdamW opt = adamW(params)) {
+                TestParameters.setGradients(manager, params, Map.of("layer.bias", GB[0]));
+                opt.step();
+            }
+            assertArrayEquals(W0, TestParameters.values(params.get("layer.weight")));
+        }
+    }
+
+    @Test
+    void loadRejectsUnknownParameterAndOtherOptimizer(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = model(manager);
+            Path file = dir.resolve("state.safetensors");
+            try (AdamW opt = adamW(params)) {
+                gradients(manager, params, 0);
+                opt.step();
+                opt.saveState(file);
+            }
+            Map<String, Parameter> other = TestParameters.named(
+                    TestParameters.parameter("other.weight", manager.create(W0, new Shape(2, 3))));
+            try (AdamW opt = adamW(other)) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> opt.loadState(file));
+                assertTrue(e.getMessage().contains("layer."), e.getMessage());
+                assertEquals(0, opt.stepCount());
+            }
+            try (Sgd sgd = Sgd.builder().setParameters(params).setSchedule(LearningRateSchedule.constant(1)).build()) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> sgd.loadState(file));
+                assertTrue(e.getMessage().contains("AdamW"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void defaultDecayFilterSparesBiasesAndNorms() {
+        var filter = AdamW.decayExceptBiasAndNorm();
+        assertTrue(filter.test("encoder.layer.0.attention.self.query.weight"));
+        assertFalse(filter.test("encoder.layer.0.attention.self.query.bias"));
+        assertFalse(filter.test("embeddings.LayerNorm.weight"));
+        assertFalse(filter.test("decoder.layer_norm.weight"));
+        assertFalse(filter.test("final_norm.weight"));
+    }
+}

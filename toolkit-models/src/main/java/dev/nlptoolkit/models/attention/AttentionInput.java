@@ -1,0 +1,131 @@
+package dev.nlptoolkit.models.attention;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+import java.util.Objects;
+
+/**
+ * What an attention layer attends with: queries (B, Tq, Eq) or (B, Eq), the keys/values (B, Tk, E)
+ * they look at (the queries themselves for self-attention), a key padding mask (B, Tk), nonzero for
+ * real tokens, and whether a causal mask hides later positions. Immutable.
+ *
+ * <p>At a Block boundary it travels as an {@link NDList} of arrays named {@value #QUERY},
+ * {@value #KEY_VALUE}, {@value #KEY_MASK} and {@value #CAUSAL}; only the present ones are included,
+ * and {@link #fromNDList} reads them by name, never by position.
+ */
+public final class AttentionInput {
+
+    public static final String QUERY = "query";
+    public static final String KEY_VALUE = "keyValue";
+    public static final String KEY_MASK = "keyMask";
+    public static final String CAUSAL = "causal";
+
+    private final NDArray query;
+    private final NDArray keyValue;
+    private final NDArray keyMask;
+    private final boolean causal;
+
+    private AttentionInput(NDArray query, NDArray keyValue, NDArray keyMask, boolean causal) {
+        this.query = Objects.requireNonNull(query, "query");
+        this.keyValue = keyValue;
+        this.keyMask = keyMask;
+        this.causal = causal;
+    }
+
+    /**
+     * Queries attending to other keys/values (cross or interactive attention).
+     *
+     * @param keyMask (B, Tk), nonzero for real tokens and 0 for padding; null when nothing is padded
+     */
+    public static AttentionInput of(NDArray query, NDArray keyValue, NDArray keyMask) {
+        return new AttentionInput(query, Objects.requireNonNull(keyValue, "keyValue"), keyMask, false);
+    }
+
+    /**
+     * A sequence attending to itself.
+     *
+     * @param mask (B, T), nonzero for real tokens and 0 for padding; null when nothing is padded
+     */
+    public static AttentionInput selfAttention(NDArray x, NDArray mask) {
+        return new AttentionInput(x, null, mask, false);
+    }
+
+    /** The same input where each query also cannot see keys after its own position. */
+    public AttentionInput withCausalMask() {
+        return new AttentionInput(query, keyValue, keyMask, true);
+    }
+
+    /** The same keys, mask and causality for other queries (B, Tq, E), e.g. the normalised ones. */
+    public AttentionInput withQuery(NDArray newQuery) {
+        return new AttentionInput(newQuery, keyValue, keyMask, causal);
+    }
+
+    public NDArray query() {
+        return query;
+    }
+
+    /** The keys/values: the queries themselves for self-attention. */
+    public NDArray keyValue() {
+        return keyValue == null ? query : keyValue;
+    }
+
+    /** The key padding mask (B, Tk), or null. */
+    public NDArray keyMask() {
+        return keyMask;
+    }
+
+    public boolean isSelfAttention() {
+        return keyValue == null;
+    }
+
+    public boolean isCausal() {
+        return causal;
+    }
+
+    /**
+     * Which keys each query may see, boolean broadcastable to (B, N, Tq, Tk), or null when all may.
+     *
+     * @param keyLength Tk, longer than this input's keys when cached keys precede them
+     */
+    public NDArray visibility(long keyLength) {
+        NDArray visible = keyMask == null ? null : ScaledDotProductAttention.keyVisibility(keyMask);
+        if (!causal) {
+            return visible;
+        }
+        long queryLength = query.getShape().get(1);
+        NDArray causalMask = ScaledDotProductAttention.causalVisibility(query.getManager(), queryLength, keyLength);
+        return visible == null ? causalMask : visible.logicalAnd(causalMask);
+    }
+
+    /** The arrays, named; the causal flag is a boolean scalar present only when set. */
+    public NDList toNDList() {
+        NDList list = new NDList();
+        query.setName(QUERY);
+        list.add(query);
+        if (keyValue != null) {
+            keyValue.setName(KEY_VALUE);
+            list.add(keyValue);
+        }
+        if (keyMask != null) {
+            keyMask.setName(KEY_MASK);
+            list.add(keyMask);
+        }
+        if (causal) {
+            NDArray flag = query.getManager().create(true);
+            flag.setName(CAUSAL);
+            list.add(flag);
+        }
+        return list;
+    }
+
+    /** Reads arrays named as {@link #toNDList} names them. */
+    public static AttentionInput fromNDList(NDList list) {
+        NDArray query = list.get(QUERY);
+        if (query == null) {
+            throw new IllegalArgumentException("attention input has no array named '" + QUERY
+                    + "': build it with AttentionInput.of(...) or selfAttention(...) and pass toNDList()");
+        }
+        return new AttentionInput(query, list.get(KEY_VALUE), list.get(KEY_MASK), list.contains(CAUSAL));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.nlptoolkit.models.transformer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import dev.nlptoolkit.models.attention.KeyValue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stack of {@link TransformerDecoderLayer}s (Vaswani et al. 2017), named {@code layers.0}, ... as
+ * in {@code torch.nn.TransformerDecoder}, with a final LayerNorm {@code norm} under PRE
+ * normalisation. Decodes a whole target at once ({@link #decode}) or step by step with cached
+ * keys/values ({@link #start}, {@link #step}) for greedy or beam search.
+ *
+ * <p>Input {@link DecoderInput}: target (B, T, E), target mask (B, T), memory (B, S, E), memory
+ * mask (B, S). Output (B, T, E).
+ */
+public final class TransformerDecoder extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** One incremental step: the output (B, Tq, E) for the new positions and the state after them. */
+    public record Step(NDArray output, DecoderState state) {}
+
+    private final TransformerLayerConfig config;
+    private final List<TransformerDecoderLayer> layers = new ArrayList<>();
+    private final LayerNorm norm;
+
+    private TransformerDecoder(Builder builder) {
+        super(VERSION);
+        config = builder.config;
+        for (int i = 0; i < builder.layers; i++) {
+            layers.add(addChildBlock("layers." + i, TransformerDecoderLayer.builder().setConfig(config).build()));
+        }
+        norm = config.normPlacement() == NormPlacement.PRE
+                ? addChildBlock("norm", LayerNorm.builder().optEps(config.layerNormEps()).build())
+                : null;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The typed forward pass over a whole target, causally masked: (B, T, E) -> (B, T, E). */
+    public NDArray decode(ParameterStore ps, DecoderInput input, boolean training) {
+        NDArray x = input.target();
+        for (TransformerDecoderLayer layer : layers) {
+            x = layer.decode(ps, input.withTarget(x), training);
+        }
+        return finalNorm(ps, x, training);
+    }
+
+    /** The state before the first step: each layer's projection of {@code memory} (B, S, E). */
+    public DecoderState start(ParameterStore ps, NDArray memory, NDArray memoryMask, boolean training) {
+        List<KeyValue> projected = new ArrayList<>();
+        for (TransformerDecoderLayer layer : layers) {
+            projected.add(layer.projectMemory(ps, memory, training));
+        }
+        return new DecoderState(List.of(), projected, memoryMask);
+    }
+
+    /**
+     * Decodes the new positions {@code target} (B, Tq, E), usually Tq = 1, after those in {@code state};
+     * equal to the matching rows of {@link #decode} over the whole target. Targets are not padded here:
+     * finished hypotheses are the search's business.
+     */
+    public Step step(ParameterStore ps, NDArray target, DecoderState state, boolean training) {
+        List<KeyValue> caches = new ArrayList<>();
+        NDArray x = target;
+        for (int i = 0; i < layers.size(); i++) {
+            TransformerDecoderLayer.Step s = layers.get(i).step(
+                    ps, x, state.past(i), state.memory().get(i), state.memoryMask(), training);
+            caches.add(s.selfAttention());
+            x = s.output();
+        }
+        return new Step(finalNorm(ps, x, training), state.advance(caches));
+    }
+
+    private NDArray finalNorm(ParameterStore ps, NDArray x, boolean training) {
+        return norm == null ? x : Sublayers.apply(ps, norm, x, training);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(decode(ps, DecoderInput.fromNDList(inputs), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        for (TransformerDecoderLayer layer : layers) {
+            layer.initialize(manager, dataType, inputShapes);
+        }
+        if (norm != null) {
+            norm.initialize(manager, dataType, Sublayers.tokenShape(config.embedDim()));
+        }
+    }
+
+    /** Builds a {@link TransformerDecoder}; {@code setConfig} and {@code setLayers} are required. */
+    public static final class Builder {
+        private TransformerLayerConfig config;
+        private int layers;
+
+        private Builder() {}
+
+        public Builder setConfig(TransformerLayerConfig config) {
+            this.config = config;
+            return this;
+        }
+
+        /** The number of layers. */
+        public Builder setLayers(int layers) {
+            this.layers = layers;
+            return this;
+        }
+
+        public TransformerDecoder build() {
+            if (config == null || layers <= 0) {
+                throw new IllegalArgumentException("TransformerDecoder needs setConfig(...) and setLayers(n > 0), got "
+                        + config + " and " + layers + " layers");
+            }
+            return new TransformerDecoder(this);
+        }
+    }
+}
