@@ -1,0 +1,46 @@
+package dev.nlptoolkit.models.bert;
+
+import ai.djl.ndarray.NDArray;
+
+import dev.nlptoolkit.models.transformer.Activation;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The feed-forward activations a BERT {@code config.json} may name in {@code hidden_act}, by that name. */
+public enum BertActivation {
+    /** Exact GELU, x * Phi(x) with the erf form of the normal CDF ({@code torch.nn.functional.gelu}). */
+    GELU("gelu", Activation.GELU),
+    /** The tanh approximation of GELU used by the original TensorFlow BERT (Hendrycks and Gimpel 2016). */
+    GELU_NEW("gelu_new", Activation.GELU_TANH),
+    RELU("relu", Activation.RELU);
+
+    private final String configName;
+    private final Activation activation;
+
+    BertActivation(String configName, Activation activation) {
+        this.configName = configName;
+        this.activation = activation;
+    }
+
+    /** The name used in {@code config.json}. */
+    public String configName() {
+        return configName;
+    }
+
+    /** The activation named {@code name} in {@code config.json}; the error lists the supported names. */
+    public static BertActivation fromConfigName(String name) {
+        for (BertActivation a : values()) {
+            if (a.configName.equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException(
+                "hidden_act '" + name + "' is not supported; use one of "
+                        + Arrays.stream(values()).map(BertActivation::configName).collect(Collectors.joining(", ")));
+    }
+
+    public NDArray apply(NDArray x) {
+        return activation.apply(x);
+    }
+}

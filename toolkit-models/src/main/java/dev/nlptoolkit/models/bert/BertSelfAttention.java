@@ -1,0 +1,83 @@
+package dev.nlptoolkit.models.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import dev.nlptoolkit.models.attention.ScaledDotProductAttention;
+
+/**
+ * BERT's multi-head self-attention (Devlin et al. 2019; Vaswani et al. 2017): query, key and value
+ * projections of the same sequence, then {@link ScaledDotProductAttention} with padded keys hidden.
+ *
+ * <p>Shapes: hidden (B, T, E) and attention mask (B, T) -> context (B, T, E) and probabilities
+ * (B, N, T, T); E = N * H.
+ */
+public final class BertSelfAttention extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int heads;
+    private final float dropout;
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+
+    BertSelfAttention(BertConfig config) {
+        super(VERSION);
+        heads = config.numAttentionHeads();
+        dropout = (float) config.attentionProbsDropoutProb();
+        query = addChildBlock("query", Linear.builder().setUnits(config.hiddenSize()).build());
+        key = addChildBlock("key", Linear.builder().setUnits(config.hiddenSize()).build());
+        value = addChildBlock("value", Linear.builder().setUnits(config.hiddenSize()).build());
+    }
+
+    /**
+     * @param hidden (B, T, E)
+     * @param visible boolean (B, 1, 1, T), true for real keys ({@link ScaledDotProductAttention#keyVisibility})
+     */
+    public BertAttentionResult attend(
+            ParameterStore parameterStore, NDArray hidden, NDArray visible, boolean training) {
+        // (B, T, E) -> (B, N, T, H)
+        NDArray q = ScaledDotProductAttention.splitHeads(project(query, parameterStore, hidden, training), heads);
+        NDArray k = ScaledDotProductAttention.splitHeads(project(key, parameterStore, hidden, training), heads);
+        NDArray v = ScaledDotProductAttention.splitHeads(project(value, parameterStore, hidden, training), heads);
+        ScaledDotProductAttention.Result r = ScaledDotProductAttention.apply(q, k, v, visible, dropout, training);
+        // (B, N, T, H) -> (B, T, E)
+        return new BertAttentionResult(ScaledDotProductAttention.mergeHeads(r.output()), r.probabilities());
+    }
+
+    private static NDArray project(Linear linear, ParameterStore parameterStore, NDArray x, boolean training) {
+        return linear.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+    }
+
+    /** Hidden (B, T, E) and attention mask (B, T) -> context (B, T, E) and probabilities (B, N, T, T). */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        BertAttentionResult r = attend(parameterStore, inputs.get(0),
+                ScaledDotProductAttention.keyVisibility(inputs.get(1)), training);
+        return new NDList(r.output(), r.probabilities());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape hidden = inputShapes[0];
+        long batch = hidden.get(0);
+        long time = hidden.get(1);
+        return new Shape[] {hidden, new Shape(batch, heads, time, time)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        query.initialize(manager, dataType, inputShapes[0]);
+        key.initialize(manager, dataType, inputShapes[0]);
+        value.initialize(manager, dataType, inputShapes[0]);
+    }
+}
