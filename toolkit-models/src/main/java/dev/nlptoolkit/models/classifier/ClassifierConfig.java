@@ -7,7 +7,8 @@ import com.google.gson.JsonObject;
  * written to and read from JSON with its {@code model_type} (see {@link TextClassifiers#create}).
  */
 public sealed interface ClassifierConfig
-        permits RecurrentClassifier.Config, BiLstmAttentionClassifier.Config, TransformerClassifier.Config {
+        permits RecurrentClassifier.Config, BiLstmAttentionClassifier.Config, RcnnClassifier.Config,
+                TransformerClassifier.Config {
 
     /** The JSON key naming the architecture. */
     String MODEL_TYPE = "model_type";

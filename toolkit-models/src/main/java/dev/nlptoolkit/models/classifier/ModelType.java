@@ -8,6 +8,7 @@ public enum ModelType {
     RNN("rnn"),
     LSTM("lstm"),
     BILSTM_ATTENTION("bilstm-attention"),
+    RCNN("rcnn"),
     TRANSFORMER("transformer");
 
     private final String configName;

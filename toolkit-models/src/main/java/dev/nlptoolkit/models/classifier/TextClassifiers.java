@@ -30,6 +30,7 @@ public final class TextClassifiers {
         return switch (type) {
             case RNN, LSTM -> RecurrentClassifier.Config.fromJson(json);
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.Config.fromJson(json);
+            case RCNN -> RcnnClassifier.Config.fromJson(json);
             case TRANSFORMER -> TransformerClassifier.Config.fromJson(json);
         };
     }
@@ -46,6 +47,7 @@ public final class TextClassifiers {
             case RNN, LSTM -> RecurrentClassifier.builder().setConfig((RecurrentClassifier.Config) config).build();
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.builder()
                     .setConfig((BiLstmAttentionClassifier.Config) config).build();
+            case RCNN -> RcnnClassifier.builder().setConfig((RcnnClassifier.Config) config).build();
             case TRANSFORMER -> TransformerClassifier.builder().setConfig((TransformerClassifier.Config) config).build();
         };
     }

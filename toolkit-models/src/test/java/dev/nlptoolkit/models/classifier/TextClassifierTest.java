@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import dev.nlptoolkit.core.checkpoint.SafeTensors;
+import dev.nlptoolkit.models.rcnn.Rcnn;
 import dev.nlptoolkit.models.recurrent.Close;
 import dev.nlptoolkit.models.transformer.Activation;
 import dev.nlptoolkit.models.transformer.NormPlacement;
@@ -39,6 +40,7 @@ class TextClassifierTest {
     private static final int EMBED = 6;
     private static final int HIDDEN = 5;
     private static final int ATTENTION = 3;
+    private static final int LATENT = 4;
     private static final int HEADS = 2;
     private static final int FEED_FORWARD = 9;
     private static final int LAYERS = 2;
@@ -59,6 +61,7 @@ class TextClassifierTest {
                     VOCAB, EMBED, HIDDEN, LAYERS, true, dropout, CLASSES, PAD);
             case BILSTM_ATTENTION -> new BiLstmAttentionClassifier.Config(
                     VOCAB, EMBED, HIDDEN, ATTENTION, LAYERS, dropout, CLASSES, PAD);
+            case RCNN -> new RcnnClassifier.Config(VOCAB, EMBED, HIDDEN, LATENT, Rcnn.Context.LSTM, dropout, CLASSES, PAD);
             case TRANSFORMER -> new TransformerClassifier.Config(VOCAB, EMBED, HEADS, FEED_FORWARD, LAYERS, dropout,
                     Activation.GELU, NormPlacement.PRE, CLASSES, PAD);
         };
@@ -66,7 +69,11 @@ class TextClassifierTest {
 
     /** D, the representation size of {@link #config}. */
     private static long representationSize(ModelType type) {
-        return type == ModelType.TRANSFORMER ? EMBED : 2L * HIDDEN;
+        return switch (type) {
+            case TRANSFORMER -> EMBED;
+            case RCNN -> LATENT;
+            default -> 2L * HIDDEN;
+        };
     }
 
     private NDManager manager;
@@ -165,6 +172,7 @@ class TextClassifierTest {
         String recurrentWeight = switch (type) {
             case RNN, LSTM -> "rnn.weight_hh_l1_reverse";
             case BILSTM_ATTENTION -> "lstm.weight_hh_l1_reverse";
+            case RCNN -> "rcnn.context.weight_hh_l0_reverse";
             case TRANSFORMER -> "encoder.layers.1.linear2.weight";
         };
         assertTrue(names.containsKey(recurrentWeight), type + " " + names.keySet());
