@@ -13,6 +13,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
@@ -20,6 +21,9 @@ import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.SafeTensors;
 import dev.nlptoolkit.core.checkpoint.SafetensorsHeader;
 import dev.nlptoolkit.core.checkpoint.TensorInfo;
+import dev.nlptoolkit.core.train.AdamW;
+import dev.nlptoolkit.core.train.GradientClipping;
+import dev.nlptoolkit.core.train.LearningRateSchedule;
 import dev.nlptoolkit.models.attention.Blocks;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
@@ -53,6 +57,11 @@ class BertParityTest {
     private static final float LOSS_TOLERANCE = 1e-6f;
     private static final double GRAD_NORM_RELATIVE_TOLERANCE = 1e-5;
     private static final float SGD_LEARNING_RATE = 0.5f;
+    private static final double ADAMW_LEARNING_RATE = 1e-3;
+    private static final double ADAMW_BETA1 = 0.9;
+    private static final double ADAMW_BETA2 = 0.999;
+    private static final double ADAMW_EPS = 1e-8;
+    private static final double ADAMW_WEIGHT_DECAY = 0.01;
     private static final int SEED = 1234;
     private static final int LAYERS = 2;
 
@@ -128,6 +137,34 @@ class BertParityTest {
             }
             NDArray logits = fresh.forward(new ParameterStore(manager, false), input(expected), false).logits();
             assertClose(expected.get("sgd.logits_after_step"), logits, "logits after one SGD step");
+        }
+    }
+
+    @Test
+    void gradientNormAndOneAdamWStepMatchTorch() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            BertForSequenceClassification fresh = BertCheckpoint.loadClassifier(fixtureDir(), manager);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = fresh.forward(new ParameterStore(manager, false), input(expected), false).logits();
+                collector.backward(fresh.loss(logits, expected.get("labels")));
+            }
+            Map<String, Parameter> parameters = StateDict.of(fresh);
+            double expectedNorm = expected.get("adamw.grad_norm").getFloat();
+            double norm = GradientClipping.clipByGlobalNorm(parameters.values(), Double.MAX_VALUE);
+            assertEquals(expectedNorm, norm, expectedNorm * GRAD_NORM_RELATIVE_TOLERANCE, "grad norm");
+
+            try (AdamW adamW = AdamW.builder()
+                    .setParameters(parameters)
+                    .setSchedule(LearningRateSchedule.constant(ADAMW_LEARNING_RATE))
+                    .optBetas(ADAMW_BETA1, ADAMW_BETA2)
+                    .optEps(ADAMW_EPS)
+                    .optWeightDecay(ADAMW_WEIGHT_DECAY)
+                    .optDecayFilter(AdamW.decayAll())
+                    .build()) {
+                adamW.step();
+            }
+            NDArray logits = fresh.forward(new ParameterStore(manager, false), input(expected), false).logits();
+            assertClose(expected.get("adamw.logits_after_step"), logits, "logits after one AdamW step");
         }
     }
 

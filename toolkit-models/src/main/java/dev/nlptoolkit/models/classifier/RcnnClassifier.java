@@ -1,0 +1,221 @@
+package dev.nlptoolkit.models.classifier;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import com.google.gson.JsonObject;
+
+import dev.nlptoolkit.models.embedding.TokenEmbedding;
+import dev.nlptoolkit.models.rcnn.Rcnn;
+import dev.nlptoolkit.models.recurrent.RecurrentInput;
+
+import java.util.List;
+
+/**
+ * The recurrent convolutional text classifier of Lai et al. 2015 ("Recurrent Convolutional Neural
+ * Networks for Text Classification"): embedding, dropout, the {@link Rcnn} encoder (left context,
+ * word, right context, tanh projection, max over the real words), dropout, linear layer.
+ *
+ * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, L), L the latent size. No token
+ * weights. Children {@code embedding}, {@code dropout}, {@code rcnn}, {@code classifier}.
+ */
+public final class RcnnClassifier extends AbstractBlock implements TextClassifier {
+
+    private static final byte VERSION = 1;
+
+    private final Config config;
+    private final TokenEmbedding embedding;
+    private final Dropout dropout;
+    private final Rcnn rcnn;
+    private final Linear classifier;
+
+    private RcnnClassifier(Config config) {
+        super(VERSION);
+        this.config = config;
+        embedding = addChildBlock("embedding", TokenEmbedding.builder()
+                .setNumEmbeddings(config.vocabSize())
+                .setEmbeddingSize(config.embeddingSize())
+                .optPaddingId(config.padId())
+                .build());
+        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        rcnn = addChildBlock("rcnn", Rcnn.builder()
+                .setContextSize(config.contextSize())
+                .setLatentSize(config.latentSize())
+                .optContext(config.context())
+                .build());
+        classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    @Override
+    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
+        return embedding.embed(parameterStore, input.tokenIds(), training);
+    }
+
+    @Override
+    public ClassifierOutput classifyEmbedded(
+            ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
+        NDArray x = dropout.forward(parameterStore, new NDList(embeddings), training).singletonOrThrow();
+        RecurrentInput sequence = RecurrentInput.of(x).withLengths(input.lengths());
+        // (B, T, E) -> (B, L)
+        NDArray representation = rcnn.forward(parameterStore, sequence.toNDList(), training).singletonOrThrow();
+        NDArray dropped = dropout.forward(parameterStore, new NDList(representation), training).singletonOrThrow();
+        // (B, L) -> (B, C)
+        NDArray logits = classifier.forward(parameterStore, new NDList(dropped), training).singletonOrThrow();
+        return new ClassifierOutput(logits, representation, null);
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
+    }
+
+    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape ids = inputShapes[0];
+        Shape embedded = embedding.getOutputShapes(new Shape[] {ids})[0];
+        embedding.initialize(manager, dataType, ids);
+        dropout.initialize(manager, dataType, embedded);
+        rcnn.initialize(manager, dataType, embedded);
+        classifier.initialize(manager, dataType, rcnn.getOutputShapes(new Shape[] {embedded})[0]);
+    }
+
+    /** Builds an {@link RcnnClassifier}; {@code setConfig} is required. */
+    public static final class Builder {
+        private Config config;
+
+        private Builder() {}
+
+        public Builder setConfig(Config config) {
+            this.config = config;
+            return this;
+        }
+
+        public RcnnClassifier build() {
+            if (config == null) {
+                throw new IllegalArgumentException(
+                        "RcnnClassifier needs setConfig(...), e.g. Config.of(vocabSize, numClasses)");
+            }
+            return new RcnnClassifier(config);
+        }
+    }
+
+    /**
+     * The hyper-parameters; defaults suit SST-2-sized data on a CPU.
+     *
+     * @param vocabSize V, required
+     * @param embeddingSize E, default {@value #DEFAULT_EMBEDDING_SIZE}
+     * @param contextSize the hidden size of each direction of the context recurrence, default
+     *     {@value #DEFAULT_CONTEXT_SIZE}
+     * @param latentSize L, the tanh projection's size, default {@value #DEFAULT_LATENT_SIZE}
+     * @param context the context recurrence, default LSTM
+     * @param dropout on the embeddings and before the classifier, default {@value #DEFAULT_DROPOUT}
+     * @param numClasses C, required
+     * @param padId the padding id, default 0 (WordVocabulary's)
+     */
+    public record Config(
+            int vocabSize,
+            int embeddingSize,
+            int contextSize,
+            int latentSize,
+            Rcnn.Context context,
+            float dropout,
+            int numClasses,
+            int padId) implements ClassifierConfig {
+
+        public static final int DEFAULT_EMBEDDING_SIZE = 128;
+        public static final int DEFAULT_CONTEXT_SIZE = 128;
+        public static final int DEFAULT_LATENT_SIZE = 128;
+        public static final Rcnn.Context DEFAULT_CONTEXT = Rcnn.Context.LSTM;
+        public static final float DEFAULT_DROPOUT = 0.3f;
+        public static final int DEFAULT_PAD_ID = 0;
+
+        private static final String VOCAB_SIZE = "vocab_size";
+        private static final String EMBEDDING_SIZE = "embedding_size";
+        private static final String CONTEXT_SIZE = "context_size";
+        private static final String LATENT_SIZE = "latent_size";
+        private static final String CONTEXT = "context";
+        private static final String DROPOUT = "dropout";
+        private static final String NUM_CLASSES = "num_classes";
+        private static final String PAD_ID = "pad_id";
+        private static final List<String> KEYS = List.of(
+                VOCAB_SIZE, EMBEDDING_SIZE, CONTEXT_SIZE, LATENT_SIZE, CONTEXT, DROPOUT, NUM_CLASSES, PAD_ID);
+
+        public Config {
+            String model = ModelType.RCNN.configName();
+            ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
+            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigJson.checkPositive(model, CONTEXT_SIZE, contextSize);
+            ConfigJson.checkPositive(model, LATENT_SIZE, latentSize);
+            if (context == null) {
+                throw new IllegalArgumentException(model + ": the context recurrence is required, e.g. " + DEFAULT_CONTEXT);
+            }
+        }
+
+        /** The defaults for a vocabulary of {@code vocabSize} and {@code numClasses} classes. */
+        public static Config of(int vocabSize, int numClasses) {
+            return new Config(vocabSize, DEFAULT_EMBEDDING_SIZE, DEFAULT_CONTEXT_SIZE, DEFAULT_LATENT_SIZE,
+                    DEFAULT_CONTEXT, DEFAULT_DROPOUT, numClasses, DEFAULT_PAD_ID);
+        }
+
+        @Override
+        public ModelType modelType() {
+            return ModelType.RCNN;
+        }
+
+        @Override
+        public JsonObject toJson() {
+            JsonObject json = ConfigJson.start(modelType());
+            json.addProperty(VOCAB_SIZE, vocabSize);
+            json.addProperty(EMBEDDING_SIZE, embeddingSize);
+            json.addProperty(CONTEXT_SIZE, contextSize);
+            json.addProperty(LATENT_SIZE, latentSize);
+            json.addProperty(CONTEXT, ConfigJson.enumName(context));
+            json.addProperty(DROPOUT, dropout);
+            json.addProperty(NUM_CLASSES, numClasses);
+            json.addProperty(PAD_ID, padId);
+            return json;
+        }
+
+        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        public static Config fromJson(JsonObject json) {
+            ConfigJson in = new ConfigJson(json, KEYS, ModelType.RCNN);
+            return new Config(
+                    in.requiredInt(VOCAB_SIZE),
+                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
+                    in.optInt(CONTEXT_SIZE, DEFAULT_CONTEXT_SIZE),
+                    in.optInt(LATENT_SIZE, DEFAULT_LATENT_SIZE),
+                    in.optEnum(CONTEXT, Rcnn.Context.class, DEFAULT_CONTEXT),
+                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
+                    in.requiredInt(NUM_CLASSES),
+                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.nlptoolkit.models.classifier;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import com.google.gson.JsonObject;
+
+import dev.nlptoolkit.models.embedding.TokenEmbedding;
+import dev.nlptoolkit.models.recurrent.Lstm;
+import dev.nlptoolkit.models.recurrent.RecurrentInput;
+import dev.nlptoolkit.models.recurrent.RecurrentOutput;
+import dev.nlptoolkit.models.recurrent.Rnn;
+
+import java.util.List;
+
+/**
+ * A recurrent text classifier: token embedding, an Elman RNN (Elman 1990) or LSTM (Hochreiter and
+ * Schmidhuber 1997), optionally bidirectional, whose last layer's final hidden states (forward then
+ * backward, as torch's {@code cat(h_n[-2], h_n[-1])}) go through dropout to a linear layer. Padding is
+ * exact: each sequence stops at its length.
+ *
+ * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, D*H), D directions, H hidden
+ * size. Children {@code embedding}, {@code rnn}, {@code dropout}, {@code classifier}.
+ */
+public final class RecurrentClassifier extends AbstractBlock implements TextClassifier {
+
+    private static final byte VERSION = 1;
+
+    private final Config config;
+    private final TokenEmbedding embedding;
+    private final AbstractBlock rnn;
+    private final Dropout dropout;
+    private final Linear classifier;
+
+    private RecurrentClassifier(Config config) {
+        super(VERSION);
+        this.config = config;
+        embedding = addChildBlock("embedding", TokenEmbedding.builder()
+                .setNumEmbeddings(config.vocabSize())
+                .setEmbeddingSize(config.embeddingSize())
+                .optPaddingId(config.padId())
+                .build());
+        rnn = addChildBlock("rnn", config.cell() == Cell.LSTM
+                ? Lstm.builder().setHiddenSize(config.hiddenSize()).optNumLayers(config.numLayers())
+                        .optBidirectional(config.bidirectional()).optDropout(config.dropout()).build()
+                : Rnn.builder().setHiddenSize(config.hiddenSize()).optNumLayers(config.numLayers())
+                        .optBidirectional(config.bidirectional()).optDropout(config.dropout()).build());
+        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    @Override
+    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
+        return embedding.embed(parameterStore, input.tokenIds(), training);
+    }
+
+    @Override
+    public ClassifierOutput classifyEmbedded(
+            ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
+        RecurrentInput sequence = RecurrentInput.of(embeddings).withLengths(input.lengths());
+        RecurrentOutput out = RecurrentOutput.fromNDList(rnn.forward(parameterStore, sequence.toNDList(), training));
+        NDArray hN = out.hN();
+        long batch = embeddings.getShape().get(0);
+        int directions = config.directions();
+        // (L*D, B, H) -> (D, B, H), the last layer -> (B, D, H) -> (B, D*H)
+        NDArray last = hN.get(new NDIndex("{}:", (long) (config.numLayers() - 1) * directions));
+        NDArray representation = last.transpose(1, 0, 2).reshape(batch, (long) directions * config.hiddenSize());
+        NDArray dropped = dropout.forward(parameterStore, new NDList(representation), training).singletonOrThrow();
+        // (B, D*H) -> (B, C)
+        NDArray logits = classifier.forward(parameterStore, new NDList(dropped), training).singletonOrThrow();
+        return new ClassifierOutput(logits, representation, null);
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
+    }
+
+    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape ids = inputShapes[0];
+        embedding.initialize(manager, dataType, ids);
+        rnn.initialize(manager, dataType, embedding.getOutputShapes(new Shape[] {ids}));
+        Shape pooled = new Shape(ids.get(0), (long) config.directions() * config.hiddenSize());
+        dropout.initialize(manager, dataType, pooled);
+        classifier.initialize(manager, dataType, pooled);
+    }
+
+    /** Builds a {@link RecurrentClassifier}; {@code setConfig} is required. */
+    public static final class Builder {
+        private Config config;
+
+        private Builder() {}
+
+        public Builder setConfig(Config config) {
+            this.config = config;
+            return this;
+        }
+
+        public RecurrentClassifier build() {
+            if (config == null) {
+                throw new IllegalArgumentException(
+                        "RecurrentClassifier needs setConfig(...), e.g. Config.of(Cell.LSTM, vocabSize, numClasses)");
+            }
+            return new RecurrentClassifier(config);
+        }
+    }
+
+    /** The recurrent cell: {@code model_type} {@code rnn} or {@code lstm}. */
+    public enum Cell {
+        RNN(ModelType.RNN),
+        LSTM(ModelType.LSTM);
+
+        private final ModelType modelType;
+
+        Cell(ModelType modelType) {
+            this.modelType = modelType;
+        }
+
+        static Cell of(ModelType type) {
+            return type == ModelType.LSTM ? LSTM : RNN;
+        }
+    }
+
+    /**
+     * The hyper-parameters; defaults suit SST-2-sized data (tens of thousands of short sentences) on a CPU.
+     *
+     * @param cell RNN or LSTM
+     * @param vocabSize V, required
+     * @param embeddingSize E, default {@value #DEFAULT_EMBEDDING_SIZE}
+     * @param hiddenSize H per direction, default {@value #DEFAULT_HIDDEN_SIZE}
+     * @param numLayers L, default {@value #DEFAULT_LAYERS}
+     * @param bidirectional whether a reverse direction reads the text too, default true
+     * @param dropout between recurrent layers and before the classifier, default {@value #DEFAULT_DROPOUT}
+     * @param numClasses C, required
+     * @param padId the padding id, default 0 (WordVocabulary's)
+     */
+    public record Config(
+            Cell cell,
+            int vocabSize,
+            int embeddingSize,
+            int hiddenSize,
+            int numLayers,
+            boolean bidirectional,
+            float dropout,
+            int numClasses,
+            int padId) implements ClassifierConfig {
+
+        public static final int DEFAULT_EMBEDDING_SIZE = 128;
+        public static final int DEFAULT_HIDDEN_SIZE = 128;
+        public static final int DEFAULT_LAYERS = 1;
+        public static final boolean DEFAULT_BIDIRECTIONAL = true;
+        public static final float DEFAULT_DROPOUT = 0.3f;
+        public static final int DEFAULT_PAD_ID = 0;
+
+        private static final String VOCAB_SIZE = "vocab_size";
+        private static final String EMBEDDING_SIZE = "embedding_size";
+        private static final String HIDDEN_SIZE = "hidden_size";
+        private static final String NUM_LAYERS = "num_layers";
+        private static final String BIDIRECTIONAL = "bidirectional";
+        private static final String DROPOUT = "dropout";
+        private static final String NUM_CLASSES = "num_classes";
+        private static final String PAD_ID = "pad_id";
+        private static final List<String> KEYS = List.of(
+                VOCAB_SIZE, EMBEDDING_SIZE, HIDDEN_SIZE, NUM_LAYERS, BIDIRECTIONAL, DROPOUT, NUM_CLASSES, PAD_ID);
+
+        public Config {
+            if (cell == null) {
+                throw new IllegalArgumentException("the recurrent cell is required: Cell.RNN or Cell.LSTM");
+            }
+            String model = cell.modelType.configName();
+            ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
+            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigJson.checkPositive(model, HIDDEN_SIZE, hiddenSize);
+            ConfigJson.checkPositive(model, NUM_LAYERS, numLayers);
+        }
+
+        /** The defaults for a vocabulary of {@code vocabSize} and {@code numClasses} classes. */
+        public static Config of(Cell cell, int vocabSize, int numClasses) {
+            return new Config(cell, vocabSize, DEFAULT_EMBEDDING_SIZE, DEFAULT_HIDDEN_SIZE, DEFAULT_LAYERS,
+                    DEFAULT_BIDIRECTIONAL, DEFAULT_DROPOUT, numClasses, DEFAULT_PAD_ID);
+        }
+
+        /** D, 2 when bidirectional. */
+        public int directions() {
+            return bidirectional ? 2 : 1;
+        }
+
+        @Override
+        public ModelType modelType() {
+            return cell.modelType;
+        }
+
+        @Override
+        public JsonObject toJson() {
+            JsonObject json = ConfigJson.start(modelType());
+            json.addProperty(VOCAB_SIZE, vocabSize);
+            json.addProperty(EMBEDDING_SIZE, embeddingSize);
+            json.addProperty(HIDDEN_SIZE, hiddenSize);
+            json.addProperty(NUM_LAYERS, numLayers);
+            json.addProperty(BIDIRECTIONAL, bidirectional);
+            json.addProperty(DROPOUT, dropout);
+            json.addProperty(NUM_CLASSES, numClasses);
+            json.addProperty(PAD_ID, padId);
+            return json;
+        }
+
+        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        public static Config fromJson(JsonObject json) {
+            ConfigJson in = new ConfigJson(json, KEYS, ModelType.RNN, ModelType.LSTM);
+            return new Config(
+                    Cell.of(in.type()),
+                    in.requiredInt(VOCAB_SIZE),
+                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
+                    in.optInt(HIDDEN_SIZE, DEFAULT_HIDDEN_SIZE),
+                    in.optInt(NUM_LAYERS, DEFAULT_LAYERS),
+                    in.optBoolean(BIDIRECTIONAL, DEFAULT_BIDIRECTIONAL),
+                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
+                    in.requiredInt(NUM_CLASSES),
+                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+        }
+    }
+}

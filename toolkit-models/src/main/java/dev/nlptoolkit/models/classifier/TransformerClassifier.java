@@ -1,0 +1,266 @@
+package dev.nlptoolkit.models.classifier;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import com.google.gson.JsonObject;
+
+import dev.nlptoolkit.models.attention.AttentionInput;
+import dev.nlptoolkit.models.embedding.TokenEmbedding;
+import dev.nlptoolkit.models.transformer.Activation;
+import dev.nlptoolkit.models.transformer.LayerNorm;
+import dev.nlptoolkit.models.transformer.NormPlacement;
+import dev.nlptoolkit.models.transformer.SinusoidalPositionalEncoding;
+import dev.nlptoolkit.models.transformer.TransformerEncoder;
+import dev.nlptoolkit.models.transformer.TransformerLayerConfig;
+
+import java.util.List;
+
+/**
+ * A transformer encoder text classifier (Vaswani et al. 2017, "Attention Is All You Need"): token
+ * embeddings scaled by sqrt(E) plus sinusoidal positions, dropout, a {@link TransformerEncoder}
+ * (pre-norm by default), the mean of the outputs over the real tokens, and a linear layer.
+ *
+ * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, E). No token weights (the
+ * encoder does not hand out its attention maps). Children {@code embedding}, {@code positions},
+ * {@code dropout}, {@code encoder}, {@code classifier}.
+ */
+public final class TransformerClassifier extends AbstractBlock implements TextClassifier {
+
+    private static final byte VERSION = 1;
+    private static final int TIME_AXIS = 1;
+    private static final int FEATURE_AXIS = 2;
+
+    private final Config config;
+    private final float embeddingScale;
+    private final TokenEmbedding embedding;
+    private final SinusoidalPositionalEncoding positions;
+    private final Dropout dropout;
+    private final TransformerEncoder encoder;
+    private final Linear classifier;
+
+    private TransformerClassifier(Config config) {
+        super(VERSION);
+        this.config = config;
+        embeddingScale = (float) Math.sqrt(config.embeddingSize());
+        // rows N(0, 1/E), so that after the sqrt(E) scaling they are of unit size, as fairseq does
+        embedding = addChildBlock("embedding", TokenEmbedding.builder()
+                .setNumEmbeddings(config.vocabSize())
+                .setEmbeddingSize(config.embeddingSize())
+                .optPaddingId(config.padId())
+                .optInitStd(1 / embeddingScale)
+                .build());
+        positions = addChildBlock("positions", SinusoidalPositionalEncoding.builder().build());
+        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        encoder = addChildBlock("encoder", TransformerEncoder.builder()
+                .setConfig(config.layerConfig())
+                .setLayers(config.numLayers())
+                .build());
+        classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    @Override
+    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
+        return embedding.embed(parameterStore, input.tokenIds(), training);
+    }
+
+    @Override
+    public ClassifierOutput classifyEmbedded(
+            ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
+        NDArray x = positions.encode(embeddings.mul(embeddingScale), 0);
+        x = dropout.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        NDArray mask = input.attentionMask();
+        // (B, T, E), garbage at padded positions, which the pooling skips
+        NDArray encoded = encoder.encode(parameterStore, AttentionInput.selfAttention(x, mask), training);
+        // (B, T) -> (B, T, 1)
+        NDArray real = mask.toType(encoded.getDataType(), false).expandDims(FEATURE_AXIS);
+        // (B, T, E) -> (B, E) summed over real tokens, / (B, 1) counts
+        NDArray representation = encoded.mul(real).sum(new int[] {TIME_AXIS}).div(real.sum(new int[] {TIME_AXIS}));
+        NDArray dropped = dropout.forward(parameterStore, new NDList(representation), training).singletonOrThrow();
+        // (B, E) -> (B, C)
+        NDArray logits = classifier.forward(parameterStore, new NDList(dropped), training).singletonOrThrow();
+        return new ClassifierOutput(logits, representation, null);
+    }
+
+    @Override
+    public int numClasses() {
+        return config.numClasses();
+    }
+
+    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape ids = inputShapes[0];
+        Shape embedded = embedding.getOutputShapes(new Shape[] {ids})[0];
+        embedding.initialize(manager, dataType, ids);
+        positions.initialize(manager, dataType, embedded);
+        dropout.initialize(manager, dataType, embedded);
+        encoder.initialize(manager, dataType, embedded);
+        classifier.initialize(manager, dataType, new Shape(ids.get(0), config.embeddingSize()));
+    }
+
+    /** Builds a {@link TransformerClassifier}; {@code setConfig} is required. */
+    public static final class Builder {
+        private Config config;
+
+        private Builder() {}
+
+        public Builder setConfig(Config config) {
+            this.config = config;
+            return this;
+        }
+
+        public TransformerClassifier build() {
+            if (config == null) {
+                throw new IllegalArgumentException(
+                        "TransformerClassifier needs setConfig(...), e.g. Config.of(vocabSize, numClasses)");
+            }
+            return new TransformerClassifier(config);
+        }
+    }
+
+    /**
+     * The hyper-parameters; defaults suit SST-2-sized data on a CPU.
+     *
+     * @param vocabSize V, required
+     * @param embeddingSize E, the model size, default {@value #DEFAULT_EMBEDDING_SIZE}
+     * @param heads N, must divide E, default {@value #DEFAULT_HEADS}
+     * @param feedForwardSize the hidden size of each feed-forward block, default
+     *     {@value #DEFAULT_FEED_FORWARD_SIZE}
+     * @param numLayers encoder layers, default {@value #DEFAULT_LAYERS}
+     * @param dropout on the embeddings, inside the encoder and before the classifier, default
+     *     {@value #DEFAULT_DROPOUT}
+     * @param activation of the feed-forward blocks, default RELU
+     * @param normPlacement default PRE, which trains steadily from scratch without warm-up
+     * @param numClasses C, required
+     * @param padId the padding id, default 0 (WordVocabulary's)
+     */
+    public record Config(
+            int vocabSize,
+            int embeddingSize,
+            int heads,
+            int feedForwardSize,
+            int numLayers,
+            float dropout,
+            Activation activation,
+            NormPlacement normPlacement,
+            int numClasses,
+            int padId) implements ClassifierConfig {
+
+        public static final int DEFAULT_EMBEDDING_SIZE = 128;
+        public static final int DEFAULT_HEADS = 4;
+        public static final int DEFAULT_FEED_FORWARD_SIZE = 256;
+        public static final int DEFAULT_LAYERS = 2;
+        public static final float DEFAULT_DROPOUT = 0.1f;
+        public static final Activation DEFAULT_ACTIVATION = Activation.RELU;
+        public static final NormPlacement DEFAULT_NORM_PLACEMENT = NormPlacement.PRE;
+        public static final int DEFAULT_PAD_ID = 0;
+
+        private static final String VOCAB_SIZE = "vocab_size";
+        private static final String EMBEDDING_SIZE = "embedding_size";
+        private static final String HEADS = "num_heads";
+        private static final String FEED_FORWARD_SIZE = "feed_forward_size";
+        private static final String NUM_LAYERS = "num_layers";
+        private static final String DROPOUT = "dropout";
+        private static final String ACTIVATION = "activation";
+        private static final String NORM_PLACEMENT = "norm_placement";
+        private static final String NUM_CLASSES = "num_classes";
+        private static final String PAD_ID = "pad_id";
+        private static final List<String> KEYS = List.of(VOCAB_SIZE, EMBEDDING_SIZE, HEADS, FEED_FORWARD_SIZE,
+                NUM_LAYERS, DROPOUT, ACTIVATION, NORM_PLACEMENT, NUM_CLASSES, PAD_ID);
+
+        public Config {
+            String model = ModelType.TRANSFORMER.configName();
+            ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
+            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigJson.checkPositive(model, HEADS, heads);
+            ConfigJson.checkPositive(model, FEED_FORWARD_SIZE, feedForwardSize);
+            ConfigJson.checkPositive(model, NUM_LAYERS, numLayers);
+            if (embeddingSize % heads != 0) {
+                throw new IllegalArgumentException(model + ": " + HEADS + " " + heads + " does not divide "
+                        + EMBEDDING_SIZE + " " + embeddingSize + "; choose a number of heads that divides it");
+            }
+            if (activation == null || normPlacement == null) {
+                throw new IllegalArgumentException(model + ": activation and norm placement are required, e.g. "
+                        + DEFAULT_ACTIVATION + " and " + DEFAULT_NORM_PLACEMENT);
+            }
+        }
+
+        /** The defaults for a vocabulary of {@code vocabSize} and {@code numClasses} classes. */
+        public static Config of(int vocabSize, int numClasses) {
+            return new Config(vocabSize, DEFAULT_EMBEDDING_SIZE, DEFAULT_HEADS, DEFAULT_FEED_FORWARD_SIZE,
+                    DEFAULT_LAYERS, DEFAULT_DROPOUT, DEFAULT_ACTIVATION, DEFAULT_NORM_PLACEMENT, numClasses,
+                    DEFAULT_PAD_ID);
+        }
+
+        /** The per-layer settings of the encoder. */
+        public TransformerLayerConfig layerConfig() {
+            return new TransformerLayerConfig(embeddingSize, heads, feedForwardSize, dropout, activation,
+                    normPlacement, LayerNorm.DEFAULT_EPS);
+        }
+
+        @Override
+        public ModelType modelType() {
+            return ModelType.TRANSFORMER;
+        }
+
+        @Override
+        public JsonObject toJson() {
+            JsonObject json = ConfigJson.start(modelType());
+            json.addProperty(VOCAB_SIZE, vocabSize);
+            json.addProperty(EMBEDDING_SIZE, embeddingSize);
+            json.addProperty(HEADS, heads);
+            json.addProperty(FEED_FORWARD_SIZE, feedForwardSize);
+            json.addProperty(NUM_LAYERS, numLayers);
+            json.addProperty(DROPOUT, dropout);
+            json.addProperty(ACTIVATION, ConfigJson.enumName(activation));
+            json.addProperty(NORM_PLACEMENT, ConfigJson.enumName(normPlacement));
+            json.addProperty(NUM_CLASSES, numClasses);
+            json.addProperty(PAD_ID, padId);
+            return json;
+        }
+
+        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        public static Config fromJson(JsonObject json) {
+            ConfigJson in = new ConfigJson(json, KEYS, ModelType.TRANSFORMER);
+            return new Config(
+                    in.requiredInt(VOCAB_SIZE),
+                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
+                    in.optInt(HEADS, DEFAULT_HEADS),
+                    in.optInt(FEED_FORWARD_SIZE, DEFAULT_FEED_FORWARD_SIZE),
+                    in.optInt(NUM_LAYERS, DEFAULT_LAYERS),
+                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
+                    in.optEnum(ACTIVATION, Activation.class, DEFAULT_ACTIVATION),
+                    in.optEnum(NORM_PLACEMENT, NormPlacement.class, DEFAULT_NORM_PLACEMENT),
+                    in.requiredInt(NUM_CLASSES),
+                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+        }
+    }
+}
