@@ -1,31 +1,25 @@
 package dev.nlptoolkit.tasks.classify;
 
-import dev.nlptoolkit.models.classifier.TextClassifier;
+import dev.nlptoolkit.models.classifier.BiLstmAttentionClassifier;
+import dev.nlptoolkit.models.classifier.ClassifierConfig;
+import dev.nlptoolkit.models.classifier.RcnnClassifier;
+import dev.nlptoolkit.models.classifier.RecurrentClassifier;
+import dev.nlptoolkit.models.classifier.TransformerClassifier;
 
-import ai.djl.ndarray.types.Shape;
-
-import com.google.gson.JsonObject;
-
-/** The from-scratch classifier Blocks of toolkit-models, by kind: configs and construction. */
+/** The toolkit-models config of each from-scratch {@link ModelKind}, with toolkit-models' default sizes. */
 final class ScratchBlocks {
-
-    /** Blocks are initialised for a (1, 1) batch; their parameters do not depend on B or T. */
-    private static final Shape INIT_SHAPE = new Shape(1, 1);
 
     private ScratchBlocks() {}
 
-    /** The Block config of {@code kind} with toolkit-models' default sizes. */
-    static JsonObject defaultConfig(ModelKind kind, int vocabularySize, int numClasses) {
-        throw new UnsupportedOperationException(kind + " arrives with the models-classifier work");
-    }
-
-    /** A new, uninitialised Block from its config. */
-    static TextClassifier create(JsonObject config) {
-        throw new UnsupportedOperationException("from-scratch models arrive with the models-classifier work");
-    }
-
-    /** The input shapes (ids, mask) to initialise a Block with. */
-    static Shape[] inputShapes() {
-        return new Shape[] {INIT_SHAPE, INIT_SHAPE};
+    /** The Block config of {@code kind} for a vocabulary of {@code vocabularySize} words (pad id 0). */
+    static ClassifierConfig defaultConfig(ModelKind kind, int vocabularySize, int numClasses) {
+        return switch (kind) {
+            case RNN -> RecurrentClassifier.Config.of(RecurrentClassifier.Cell.RNN, vocabularySize, numClasses);
+            case LSTM -> RecurrentClassifier.Config.of(RecurrentClassifier.Cell.LSTM, vocabularySize, numClasses);
+            case BILSTM_ATTENTION -> BiLstmAttentionClassifier.Config.of(vocabularySize, numClasses);
+            case RCNN -> RcnnClassifier.Config.of(vocabularySize, numClasses);
+            case TRANSFORMER -> TransformerClassifier.Config.of(vocabularySize, numClasses);
+            case BERT -> throw new IllegalArgumentException("bert is fine-tuned from a checkpoint, not built from scratch");
+        };
     }
 }

@@ -7,11 +7,11 @@ import dev.nlptoolkit.core.tokenize.TextTokenizer;
 import dev.nlptoolkit.core.tokenize.WordTokenizer;
 import dev.nlptoolkit.core.tokenize.WordVocabulary;
 import dev.nlptoolkit.models.classifier.TextClassifier;
+import dev.nlptoolkit.models.classifier.TextClassifiers;
 import dev.nlptoolkit.models.weights.StateDict;
 import dev.nlptoolkit.models.weights.WeightMismatchException;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 
 import com.google.gson.JsonObject;
 
@@ -74,8 +74,9 @@ final class ScratchNetwork implements ClassifierNetwork {
     /** A freshly initialised model of {@code kind} (engine seed set by the caller). */
     static ScratchNetwork create(ModelKind kind, WordVocabulary vocabulary, LabelMap labels, int maxLength,
             NDManager manager) {
-        JsonObject config = ScratchBlocks.defaultConfig(kind, vocabulary.size(), labels.size());
-        return new ScratchNetwork(kind, initialised(config, manager), config, vocabulary, labels, maxLength);
+        JsonObject config = ScratchBlocks.defaultConfig(kind, vocabulary.size(), labels.size()).toJson();
+        return new ScratchNetwork(kind, TextClassifiers.createInitialized(config, manager), config, vocabulary, labels,
+                maxLength);
     }
 
     static ScratchNetwork load(Path dir, JsonObject config, NDManager manager)
@@ -96,7 +97,12 @@ final class ScratchNetwork implements ClassifierNetwork {
         }
         JsonObject modelConfig = config.getAsJsonObject(MODEL_KEY);
         WordVocabulary vocabulary = WordVocabulary.load(dir.resolve(VOCABULARY_FILE));
-        TextClassifier model = initialised(modelConfig, manager);
+        TextClassifier model;
+        try {
+            model = TextClassifiers.createInitialized(modelConfig, manager);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new CheckpointException(configFile, "\"" + MODEL_KEY + "\" is not a classifier config: " + e.getMessage(), e);
+        }
         ScratchNetwork network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels,
                 config.get(MAX_LENGTH_KEY).getAsInt());
         try (NDManager scratch = manager.newSubManager()) {
@@ -105,12 +111,6 @@ final class ScratchNetwork implements ClassifierNetwork {
             throw new CheckpointException(dir, e.getMessage(), e);
         }
         return network;
-    }
-
-    private static TextClassifier initialised(JsonObject config, NDManager manager) {
-        TextClassifier model = ScratchBlocks.create(config);
-        model.initialize(manager, DataType.FLOAT32, ScratchBlocks.inputShapes());
-        return model;
     }
 
     @Override

@@ -15,6 +15,8 @@ import dev.nlptoolkit.core.train.ProgressBar;
 import dev.nlptoolkit.core.train.TrainingCheckpoint;
 import dev.nlptoolkit.core.train.TrainingLoop;
 import dev.nlptoolkit.core.train.TrainingResult;
+import dev.nlptoolkit.models.adversarial.AdversarialTraining;
+import dev.nlptoolkit.models.classifier.ClassificationLoss;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.TextClassifier;
 import dev.nlptoolkit.models.weights.StateDict;
@@ -22,7 +24,6 @@ import dev.nlptoolkit.models.weights.StateDict;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
@@ -167,6 +168,11 @@ public final class TextClassifierTrainer {
         Map<String, Parameter> parameters = StateDict.of(network.model());
         long padId = network.tokenizer().padId();
         TextClassifier model = network.model();
+        AdversarialTraining adversarial = b.adversarialEpsilon == null ? null : AdversarialTraining.builder()
+                .setModel(model)
+                .optEpsilon(b.adversarialEpsilon.floatValue())
+                .optAlpha(b.adversarialAlpha.floatValue())
+                .build();
         try (AdamW optimizer = AdamW.builder()
                 .setParameters(parameters)
                 .setSchedule(hyper.schedule().create(hyper.learningRate(), warmup, totalSteps))
@@ -175,7 +181,7 @@ public final class TextClassifierTrainer {
                 .build()) {
             TrainingLoop.Builder<Batch<Item>> loop = TrainingLoop.<Batch<Item>>builder()
                     .setData((epoch, order) -> batcher.shuffled(items, item -> item.text().length(), order.nextLong()))
-                    .setTrainStep((batch, scope) -> loss(model, batch, padId, scope))
+                    .setTrainStep((batch, scope) -> loss(model, adversarial, batch, padId, scope))
                     .setOptimizer(optimizer)
                     .setEpochs(hyper.epochs())
                     .optSeed(b.seed)
@@ -202,14 +208,17 @@ public final class TextClassifierTrainer {
         }
     }
 
-    /** Mean cross-entropy of the batch, in training mode (dropout on). */
-    private static NDArray loss(TextClassifier model, Batch<Item> batch, long padId, NDManager scope) {
+    /** Mean cross-entropy of the batch in training mode (dropout on), plus the adversarial terms when asked. */
+    private static NDArray loss(
+            TextClassifier model, AdversarialTraining adversarial, Batch<Item> batch, long padId, NDManager scope) {
         List<EncodedText> rows = batch.items().stream().map(Item::text).toList();
         ClassifierInput input = EncodedText.toInput(rows, padId, scope);
         NDArray labels = scope.create(batch.items().stream().mapToLong(Item::label).toArray());
-        NDArray logits = model.classify(new ParameterStore(scope, false), input, true).logits();
-        // (B, C) -> (B): the log-probability of each row's gold class
-        return logits.logSoftmax(-1).get(new NDIndex().addAllDim().addPickDim(labels)).neg().mean();
+        ParameterStore parameters = new ParameterStore(scope, false);
+        if (adversarial != null) {
+            return adversarial.loss(parameters, input, labels, true);
+        }
+        return ClassificationLoss.crossEntropy(model.classify(parameters, input, true).logits(), labels);
     }
 
     private void writeProvenance(TrainingResult result, Optional<ClassificationMetrics> dev, double elapsed)
@@ -452,8 +461,9 @@ public final class TextClassifierTrainer {
                         + "least 1 and evaluateEvery at least 0, got " + accumulation + ", " + patience + ", "
                         + minWordFrequency + ", " + evaluateEvery);
             }
-            if (adversarialEpsilon != null) {
-                throw new UnsupportedOperationException("adversarial training arrives with the models-classifier work");
+            if (adversarialEpsilon != null && !(adversarialEpsilon > 0 && adversarialAlpha >= 0)) {
+                throw new IllegalArgumentException("adversarial epsilon must be positive and alpha >= 0, got "
+                        + adversarialEpsilon + " and " + adversarialAlpha);
             }
             HyperParameters d = kind.defaults();
             HyperParameters hyper = new HyperParameters(

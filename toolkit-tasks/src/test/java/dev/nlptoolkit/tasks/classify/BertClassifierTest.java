@@ -23,6 +23,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,11 @@ class BertClassifierTest {
     private static final Map<String, String> SENTIMENT = Map.of("0", "negative", "1", "positive");
 
     @TempDir Path tmp;
+
+    @BeforeAll
+    static void oneThread() {
+        Fixtures.singleThreaded();
+    }
 
     /** The fixture's four inputs (the third a pair) as {@code meta.json} lists them. */
     private static final List<TextInput> FIXTURE_INPUTS = List.of(

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.data.Column;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.data.TabularReader;
+import dev.nlptoolkit.core.device.EngineSettings;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -17,6 +18,14 @@ final class Fixtures {
     private static final Path DATASETS = Path.of("..", "datasets");
 
     private Fixtures() {}
+
+    /**
+     * One PyTorch intra-op thread: on a small shared machine, OpenMP threads that spin-wait for a busy
+     * core make small models tens of times slower, and tests run small models.
+     */
+    static void singleThreaded() {
+        EngineSettings.threads(1, EngineSettings.current().interOp());
+    }
 
     static Path tinyBert() {
         try {

@@ -1,0 +1,163 @@
+package dev.nlptoolkit.tasks.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.train.TrainingCheckpoint;
+import dev.nlptoolkit.core.train.TrainingResult;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Training from scratch on a slice of the SMS Spam Collection, saving, reloading, explaining, resuming. */
+class ScratchClassifierTest {
+
+    private static final int TRAIN = 600;
+    private static final int DEV = 200;
+    private static final int MAX_LENGTH = 48;
+    private static final int EPOCHS = 4;
+    private static final int SEED = 7;
+    private static final float TOLERANCE = 1e-5f;
+
+    @TempDir static Path shared;
+    @TempDir Path tmp;
+
+    private static Dataset train;
+    private static Dataset dev;
+    private static TrainedClassifier trained;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        Fixtures.singleThreaded();
+        train = Dataset.of(Fixtures.smsSpam(0, TRAIN));
+        dev = Dataset.of(Fixtures.smsSpam(TRAIN, TRAIN + DEV));
+        trained = trainer(shared.resolve("spam")).epochs(EPOCHS).build().fit();
+    }
+
+    private static TextClassifierTrainer.Builder trainer(Path out) {
+        return TextClassifierTrainer.builder()
+                .model(ModelKind.BILSTM_ATTENTION)
+                .train(train)
+                .dev(dev)
+                .maxLength(MAX_LENGTH)
+                .seed(SEED)
+                .device(DeviceChoice.CPU)
+                .progress(false)
+                .outputDir(out);
+    }
+
+    @Test
+    void learnsSpamFromSixHundredMessages() {
+        ClassificationMetrics metrics = trained.devMetrics().orElseThrow();
+        assertEquals(DEV, metrics.n());
+        // Always answering "ham" scores 0.87 on this slice; the model must do clearly better.
+        assertTrue(metrics.accuracy() > 0.9, metrics.toJson());
+        assertTrue(metrics.mcc() > 0.5, metrics.toJson());
+        assertEquals(List.of("ham", "spam"), trained.labels());
+    }
+
+    @Test
+    void savesLabelMapVocabularyAndProvenance() throws Exception {
+        Path dir = trained.directory();
+        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        assertEquals("spam", config.getAsJsonObject("id2label").get("1").getAsString());
+        assertEquals(0, config.getAsJsonObject("label2id").get("ham").getAsInt());
+        assertEquals(2, config.get("num_labels").getAsInt());
+        assertEquals("bilstm-attention", config.get("architecture").getAsString());
+        assertEquals("bilstm-attention", config.getAsJsonObject("model").get("model_type").getAsString());
+        assertTrue(Files.exists(dir.resolve(ScratchNetwork.VOCABULARY_FILE)));
+        JsonObject provenance = JsonParser.parseString(Files.readString(dir.resolve(TextClassifierTrainer.PROVENANCE_FILE)))
+                .getAsJsonObject();
+        assertEquals(SEED, provenance.get("seed").getAsInt());
+        assertEquals(TRAIN, provenance.get("train_examples").getAsInt());
+        long evaluations = Files.readAllLines(dir.resolve(TextClassifierTrainer.LOG_FILE)).size();
+        assertTrue(evaluations >= EPOCHS, "one log line per evaluation, got " + evaluations);
+    }
+
+    @Test
+    void reloadedModelPredictsTheSameWhateverTheBatching() throws Exception {
+        List<TextInput> inputs = new ArrayList<>();
+        dev.examples().forEach(e -> inputs.add(TextInput.of(e.text())));
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU);
+                ClassifierModel again = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
+            assertEquals(ModelKind.BILSTM_ATTENTION, model.kind());
+            ClassificationMetrics metrics = model.evaluate(dev);
+            assertEquals(trained.devMetrics().orElseThrow().confusion(), metrics.confusion());
+            List<Prediction> batched = model.predict(inputs, 17, 0);
+            List<Prediction> single = again.predict(inputs, 1, 0);
+            for (int i = 0; i < inputs.size(); i++) {
+                assertArrayEquals(single.get(i).logits(), batched.get(i).logits(), TOLERANCE, "input " + i);
+                assertEquals(single.get(i).label(), batched.get(i).label());
+            }
+        }
+    }
+
+    @Test
+    void explainsWithTheMostAttendedWords() throws Exception {
+        String text = "WINNER! You have won a free prize, call now to claim";
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
+            Prediction all = model.predict(List.of(TextInput.of(text)), 1, Integer.MAX_VALUE).get(0);
+            int words = 13;
+            assertEquals(words, all.explanation().size(), all.explanation().toString());
+            assertEquals(1.0, all.explanation().stream().mapToDouble(TokenWeight::weight).sum(), 1e-5);
+            Prediction top = model.predict(List.of(TextInput.of(text)), 1, 3).get(0);
+            assertEquals(all.explanation().subList(0, 3), top.explanation());
+            for (int i = 1; i < top.explanation().size(); i++) {
+                assertTrue(top.explanation().get(i - 1).weight() >= top.explanation().get(i).weight());
+            }
+            assertEquals("spam", top.label());
+        }
+    }
+
+    @Test
+    void unseenGoldLabelsCountAsErrorsAndAreReported() throws Exception {
+        List<Example> data = new ArrayList<>(dev.examples().subList(0, 10));
+        data.add(Example.of("are we still on for lunch", "eggs"));
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
+            ClassificationMetrics metrics = model.evaluate(Dataset.of(data));
+            assertEquals(11, metrics.n());
+            assertEquals(Map.of("eggs", 1L), metrics.unknownGold());
+            assertEquals(0L, metrics.confusion().get("eggs").get("eggs"));
+            assertTrue(metrics.toJson().contains("\"unknown_gold\""));
+        }
+    }
+
+    @Test
+    void resumeContinuesFromTheLastCheckpoint() throws Exception {
+        Path out = tmp.resolve("resumed");
+        TrainedClassifier first = trainer(out).epochs(2).maxSteps(3).evaluateEvery(2).build().fit();
+        assertEquals(3, first.training().steps());
+        assertEquals(TrainingResult.StopReason.STEP_LIMIT, first.training().reason());
+        Path last = out.resolve(TextClassifierTrainer.CHECKPOINT_DIR).resolve(TrainingCheckpoint.LAST);
+        assertEquals(3, TrainingCheckpoint.readState(last).step());
+
+        TrainedClassifier second = trainer(out).epochs(2).maxSteps(5).evaluateEvery(2).resume(true).build().fit();
+        assertEquals(5, second.training().steps());
+        assertEquals(5, TrainingCheckpoint.readState(last).step());
+        // Evaluations at steps 2 and 4: the resumed run appended to the first run's log.
+        assertEquals(2, Files.readAllLines(out.resolve(TextClassifierTrainer.LOG_FILE)).size());
+    }
+
+    @Test
+    void resumeWithoutACheckpointSaysWhatToDo() {
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> trainer(tmp.resolve("fresh")).resume(true).build().fit());
+        assertTrue(e.getMessage().contains("train without --resume first"), e.getMessage());
+    }
+}
