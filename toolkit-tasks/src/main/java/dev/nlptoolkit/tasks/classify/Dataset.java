@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /**
  * Examples to train on, evaluate or predict: read from a file or given in memory.
@@ -99,6 +100,15 @@ public final class Dataset {
     /** Where the examples came from, for messages. */
     public String source() {
         return source;
+    }
+
+    /** The same examples with each label replaced by {@code rename(label)}, e.g. SST-2's 0/1 by negative/positive. */
+    public Dataset mapLabels(UnaryOperator<String> rename) {
+        List<Example> renamed = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            renamed.add(new Example(e.text(), e.textPair(), e.label() == null ? null : rename.apply(e.label())));
+        }
+        return new Dataset(renamed, source);
     }
 
     /** The examples from {@code from} (inclusive) to {@code to} (exclusive), e.g. to train on a slice. */

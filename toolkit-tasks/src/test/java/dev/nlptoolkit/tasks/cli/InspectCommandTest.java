@@ -223,11 +223,4 @@ class InspectCommandTest {
         }
         assertTrue(execute("inspect", "--help").out().contains("Default: false"));
     }
-
-    @Test
-    void demoSaysWhenItArrives() {
-        Execution demo = execute("demo");
-        assertEquals(ToolkitCli.EXIT_OK, demo.status());
-        assertEquals(DemoCommand.NOT_YET, demo.out().strip());
-    }
 }

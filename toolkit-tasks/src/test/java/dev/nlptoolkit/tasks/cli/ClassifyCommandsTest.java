@@ -1,0 +1,189 @@
+package dev.nlptoolkit.tasks.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlptoolkit.core.device.EngineSettings;
+import dev.nlptoolkit.core.data.Column;
+import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.data.TabularReader;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/** train-classifier, evaluate, predict and demo through the command line. */
+class ClassifyCommandsTest {
+
+    private static final Path DATASETS = Path.of("..", "datasets");
+    private static final int TRAIN = 600;
+    private static final int DEV = 150;
+
+    @TempDir static Path shared;
+    @TempDir Path tmp;
+
+    private static Path model;
+    private static Path dev;
+
+    private record Execution(int status, String out, String err) {}
+
+    private static Execution execute(String... args) {
+        CommandLine cli = ToolkitCli.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute(args);
+        return new Execution(status, out.toString(), err.toString());
+    }
+
+    /** Trains once through the CLI on SMS Spam slices written as TSV files with a header. */
+    @BeforeAll
+    static void train() throws Exception {
+        EngineSettings.threads(1, EngineSettings.current().interOp());
+        List<Example> sms = TabularReader.builder().setTextColumn(Column.at(1)).optLabelColumn(Column.at(0))
+                .optHeader(false).build().read(DATASETS.resolve("sms-spam").resolve("SMSSpamCollection.tsv"));
+        Path train = write(shared.resolve("train.tsv"), sms.subList(0, TRAIN), "");
+        dev = write(shared.resolve("dev.tsv"), sms.subList(TRAIN, TRAIN + DEV), "");
+        model = shared.resolve("model");
+        Execution run = execute("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
+                "--model", "bilstm-attention", "--out", model.toString(), "--epochs", "6", "--max-length", "48",
+                "--seed", "3", "--threads", "1");
+        assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        assertEquals(model.toString(), json.get("model_dir").getAsString());
+        assertTrue(json.getAsJsonObject("dev").get("accuracy").getAsDouble() > 0.9, run.out());
+    }
+
+    private static Path write(Path file, List<Example> examples, String extraRow) throws Exception {
+        StringBuilder tsv = new StringBuilder("label\ttext\n");
+        examples.forEach(e -> tsv.append(e.label()).append('\t').append(e.text()).append('\n'));
+        return Files.writeString(file, tsv + extraRow);
+    }
+
+    @Test
+    void evaluatePrintsOneJsonObjectAndReportsUnknownLabels() throws Exception {
+        Path data = Files.writeString(tmp.resolve("eval.tsv"),
+                Files.readString(dev) + "maybe\tsee you at the match tonight\n");
+        Execution run = execute("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        for (String key : List.of("n", "accuracy", "macro_f1", "mcc", "per_class", "confusion")) {
+            assertTrue(json.has(key), key);
+        }
+        assertEquals(DEV + 1, json.get("n").getAsInt());
+        assertEquals(1, json.getAsJsonObject("unknown_gold").get("maybe").getAsInt());
+        assertTrue(json.getAsJsonObject("per_class").has("spam"));
+    }
+
+    @Test
+    void predictKeepsOrderAndAnswersBadLinesWithErrors() throws Exception {
+        Path in = Files.writeString(tmp.resolve("in.jsonl"), String.join("\n",
+                "{\"text\": \"WINNER! Claim your free prize now, call 0800\"}",
+                "this is not json",
+                "{\"txt\": \"no text key\"}",
+                "",
+                "{\"text\": \"ok see you at home later\", \"text_pair\": null}",
+                "{\"text\": 42}") + "\n");
+        Path out = tmp.resolve("out.jsonl");
+        Execution run = execute("predict", "--model", model.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--explain", "--top-k", "3");
+        assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        JsonObject summary = JsonParser.parseString(run.out()).getAsJsonObject();
+        assertEquals(6, summary.get("lines").getAsInt());
+        assertEquals(2, summary.get("predicted").getAsInt());
+        assertEquals(4, summary.get("errors").getAsInt());
+        List<JsonObject> lines = Files.readAllLines(out).stream()
+                .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        assertEquals(6, lines.size());
+        assertEquals("spam", lines.get(0).get("label").getAsString());
+        assertEquals("ham", lines.get(4).get("label").getAsString());
+        JsonArray explanation = lines.get(0).getAsJsonArray("explanation");
+        assertEquals(3, explanation.size());
+        assertTrue(explanation.get(0).getAsJsonObject().has("token"));
+        assertEquals(2, lines.get(0).getAsJsonArray("logits").size());
+        assertEquals(1.0, lines.get(0).getAsJsonObject("probabilities").get("spam").getAsDouble()
+                + lines.get(0).getAsJsonObject("probabilities").get("ham").getAsDouble(), 1e-9);
+        assertTrue(lines.get(1).get("error").getAsString().startsWith("line 2: not valid JSON"), lines.get(1).toString());
+        assertEquals("line 3: no \"text\" string", lines.get(2).get("error").getAsString());
+        assertTrue(lines.get(3).get("error").getAsString().startsWith("line 4: "), lines.get(3).toString());
+        assertTrue(lines.get(5).get("error").getAsString().startsWith("line 6: \"text\" must be a string"));
+    }
+
+    @Test
+    void predictRunsAHuggingFaceCheckpointAsItIs() throws Exception {
+        Path tinyBert = Paths.get(getClass().getResource("/fixtures/tiny-bert").toURI());
+        Path in = Files.writeString(tmp.resolve("bert.jsonl"),
+                "{\"text\": \"The movie was a total waste of time.\"}\n"
+                        + "{\"text\": \"Is this sentence a question?\", \"text_pair\": \"Yes, it is one.\"}\n");
+        Path out = tmp.resolve("bert-out.jsonl");
+        Execution run = execute("predict", "--model", tinyBert.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--device", "cpu");
+        assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(2, lines.size());
+        JsonObject first = JsonParser.parseString(lines.get(0)).getAsJsonObject();
+        assertTrue(first.getAsJsonObject("probabilities").has("LABEL_0"));
+        assertFalse(first.has("explanation"));
+    }
+
+    @Test
+    void aModelDirectoryThatIsNotOneFailsWithOneLine() {
+        Execution run = execute("evaluate", "--model", tmp.toString(), "--data", dev.toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
+        assertTrue(run.err().startsWith("toolkit: " + tmp), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
+    void bertWithoutInitSaysWhatIsMissing() {
+        Execution run = execute("train-classifier", "--train", dev.toString(), "--model", "bert",
+                "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
+        assertTrue(run.err().contains("--init"), run.err());
+        Execution unknown = execute("train-classifier", "--train", dev.toString(), "--model", "gru",
+                "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, unknown.status());
+        assertTrue(unknown.err().contains("bilstm-attention"), unknown.err());
+    }
+
+    @Test
+    void everyNewCommandHasHelpWithDefaults() {
+        for (String command : List.of("train-classifier", "evaluate", "predict", "demo")) {
+            Execution help = execute(command, "--help");
+            assertEquals(ToolkitCli.EXIT_OK, help.status(), command);
+            assertTrue(help.out().startsWith("Usage: toolkit " + command), help.out());
+            assertTrue(help.out().contains("Default:"), help.out());
+        }
+        assertTrue(execute("train-classifier", "--help").out().contains("One of: rnn, lstm, bilstm-attention, rcnn,"));
+    }
+
+    @Test
+    void demoTrainsExplainsAndScoresTheBundledReviews() throws Exception {
+        Path out = tmp.resolve("demo");
+        Execution run = execute("demo", "--minutes", "0.1", "--max-train-examples", "400", "--out", out.toString(),
+                "--datasets", DATASETS.toString(), "--threads", "1", "--device", "cpu");
+        assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        assertTrue(run.out().contains("Dev: accuracy"), run.out());
+        assertTrue(run.out().contains("most attended: "), run.out());
+        List<String> scored = Files.readAllLines(out.resolve(DemoCommand.SCORED_FILE));
+        assertEquals("id,text,label,probability", scored.get(0));
+        assertEquals(21, scored.size());
+        assertTrue(scored.get(1).startsWith("1,"), scored.get(1));
+        assertTrue(Files.exists(out.resolve(DemoCommand.MODEL_DIR).resolve("config.json")));
+    }
+}
