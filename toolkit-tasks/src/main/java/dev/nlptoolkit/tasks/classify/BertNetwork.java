@@ -109,11 +109,13 @@ final class BertNetwork implements ClassifierNetwork {
     @Override
     public void save(Path dir) throws IOException {
         BertCheckpoint.save(model, dir);
+        if (Files.isSameFile(dir, tokenizerSource)) {
+            return;
+        }
         for (String name : TOKENIZER_FILES) {
             Path source = tokenizerSource.resolve(name);
-            Path target = dir.resolve(name);
-            if (Files.isRegularFile(source) && !Files.isSameFile(dir, tokenizerSource)) {
-                Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+            if (Files.isRegularFile(source)) {
+                Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.classify.HyperParameters;
 import dev.nlptoolkit.tasks.classify.ModelKind;
+import dev.nlptoolkit.tasks.classify.Schedule;
 import dev.nlptoolkit.tasks.classify.SelectionMetric;
 import dev.nlptoolkit.tasks.classify.TextClassifierTrainer;
 import dev.nlptoolkit.tasks.classify.TrainedClassifier;
@@ -91,6 +92,14 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate. Default: the model's.")
     Double learningRate;
+
+    @Option(names = "--schedule", paramLabel = "SCHEDULE",
+            description = "Learning rate after warm-up: ${COMPLETION-CANDIDATES}. Default: the model's.")
+    Schedule schedule;
+
+    @Option(names = "--warmup-fraction", paramLabel = "F",
+            description = "Fraction of all steps with a linearly rising rate. Default: the model's.")
+    Double warmupFraction;
 
     @Option(names = "--max-length", paramLabel = "T",
             description = "Most tokens per input. Default: the model's (256 words; 128 word pieces for bert).")
@@ -186,6 +195,12 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         }
         if (maxLength != null) {
             trainer.maxLength(maxLength);
+        }
+        if (schedule != null) {
+            trainer.schedule(schedule);
+        }
+        if (warmupFraction != null) {
+            trainer.warmupFraction(warmupFraction);
         }
         if (adversarialEpsilon != null) {
             trainer.adversarial(adversarialEpsilon, adversarialAlpha);
