@@ -101,6 +101,12 @@ final class BertNetwork implements ClassifierNetwork {
         return tokenizer;
     }
 
+    /** Never needed in practice: the tokenizer adds [CLS] and [SEP] to every text. */
+    @Override
+    public long emptyTextId() {
+        return tokenizer.padId();
+    }
+
     @Override
     public LabelMap labels() {
         return labels;

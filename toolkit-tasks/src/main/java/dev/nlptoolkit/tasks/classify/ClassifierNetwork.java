@@ -30,6 +30,9 @@ sealed interface ClassifierNetwork extends AutoCloseable permits BertNetwork, Sc
 
     LabelMap labels();
 
+    /** The token id that stands for a text without tokens (see {@link EncodedText#encode}). */
+    long emptyTextId();
+
     /** Writes config.json, model.safetensors and the tokenizer's files into {@code dir}. */
     void save(Path dir) throws IOException;
 

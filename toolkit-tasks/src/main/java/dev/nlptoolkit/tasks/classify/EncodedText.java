@@ -26,16 +26,22 @@ record EncodedText(long[] ids, long[] types) {
         return ids.length;
     }
 
-    /** Encodes {@code texts} with their {@code pairs} (null entries: single texts), in order. */
-    static List<EncodedText> encode(TextTokenizer tokenizer, List<String> texts, List<String> pairs) {
+    /**
+     * Encodes {@code texts} with their {@code pairs} (null entries: single texts), in order. A text
+     * with no tokens at all (empty, or blank for a word tokenizer) becomes the one token
+     * {@code emptyId}, so that every row has a real position for the model to read.
+     */
+    static List<EncodedText> encode(TextTokenizer tokenizer, List<String> texts, List<String> pairs, long emptyId) {
         List<EncodedText> out = new ArrayList<>(texts.size());
         for (int start = 0; start < texts.size(); start += CHUNK) {
             int end = Math.min(texts.size(), start + CHUNK);
             TokenBatch batch = tokenizer.encode(texts.subList(start, end), pairs.subList(start, end));
             for (int b = 0; b < batch.lengths().length; b++) {
                 int length = batch.lengths()[b];
-                out.add(new EncodedText(
-                        Arrays.copyOf(batch.inputIds()[b], length), Arrays.copyOf(batch.tokenTypeIds()[b], length)));
+                out.add(length == 0
+                        ? new EncodedText(new long[] {emptyId}, new long[1])
+                        : new EncodedText(Arrays.copyOf(batch.inputIds()[b], length),
+                                Arrays.copyOf(batch.tokenTypeIds()[b], length)));
             }
         }
         return out;

@@ -49,7 +49,7 @@ final class Inference {
             ClassifierNetwork network, NDManager manager, List<TextInput> items, int topK) {
         List<String> texts = items.stream().map(TextInput::text).toList();
         List<String> pairs = items.stream().map(TextInput::textPair).toList();
-        List<EncodedText> encoded = EncodedText.encode(network.tokenizer(), texts, pairs);
+        List<EncodedText> encoded = EncodedText.encode(network.tokenizer(), texts, pairs, network.emptyTextId());
         try (NDManager scope = manager.newSubManager()) {
             ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
             ClassifierOutput output = network.model().classify(new ParameterStore(scope, false), input, false);

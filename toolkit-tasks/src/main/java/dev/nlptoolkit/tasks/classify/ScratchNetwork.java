@@ -133,6 +133,12 @@ final class ScratchNetwork implements ClassifierNetwork {
         return labels;
     }
 
+    /** The unknown word: an empty text says nothing the model knows. */
+    @Override
+    public long emptyTextId() {
+        return tokenizer.vocabulary().unkId();
+    }
+
     WordVocabulary vocabulary() {
         return tokenizer.vocabulary();
     }

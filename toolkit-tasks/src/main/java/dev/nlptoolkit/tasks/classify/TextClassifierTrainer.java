@@ -154,7 +154,8 @@ public final class TextClassifierTrainer {
             throws IOException, CheckpointException {
         List<Example> examples = b.train.examples();
         List<EncodedText> encoded = EncodedText.encode(network.tokenizer(),
-                examples.stream().map(Example::text).toList(), examples.stream().map(Example::textPair).toList());
+                examples.stream().map(Example::text).toList(), examples.stream().map(Example::textPair).toList(),
+                network.emptyTextId());
         int[] targets = network.labels().ids(examples, b.train.source());
         List<Item> items = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {

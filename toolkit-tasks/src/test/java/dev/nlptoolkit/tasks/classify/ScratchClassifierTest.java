@@ -18,6 +18,8 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ class ScratchClassifierTest {
     private static final int EPOCHS = 4;
     private static final int SEED = 7;
     private static final float TOLERANCE = 1e-5f;
+    private static final int SMALL = 64;
 
     @TempDir static Path shared;
     @TempDir Path tmp;
@@ -126,6 +129,17 @@ class ScratchClassifierTest {
     }
 
     @Test
+    void textsWithoutWordsStillGetAPrediction() throws Exception {
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
+            List<Prediction> predictions = model.predict(
+                    List.of(TextInput.of(""), TextInput.of("   "), TextInput.of("ok")), 2, 5);
+            assertEquals(3, predictions.size());
+            assertTrue(predictions.get(0).explanation().isEmpty());
+            assertArrayEquals(predictions.get(0).logits(), predictions.get(1).logits(), TOLERANCE);
+        }
+    }
+
+    @Test
     void unseenGoldLabelsCountAsErrorsAndAreReported() throws Exception {
         List<Example> data = new ArrayList<>(dev.examples().subList(0, 10));
         data.add(Example.of("are we still on for lunch", "eggs"));
@@ -152,6 +166,20 @@ class ScratchClassifierTest {
         assertEquals(5, TrainingCheckpoint.readState(last).step());
         // Evaluations at steps 2 and 4: the resumed run appended to the first run's log.
         assertEquals(2, Files.readAllLines(out.resolve(TextClassifierTrainer.LOG_FILE)).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ModelKind.class, names = {"RNN", "LSTM", "RCNN", "TRANSFORMER"})
+    void everyKindTrainsSavesAndReloadsWithTheSamePredictions(ModelKind kind) throws Exception {
+        Dataset small = train.slice(0, SMALL);
+        TrainedClassifier result = TextClassifierTrainer.builder()
+                .model(kind).train(small).dev(small).maxLength(MAX_LENGTH).maxSteps(2).seed(SEED)
+                .device(DeviceChoice.CPU).progress(false).outputDir(tmp.resolve(kind.cliName())).build().fit();
+        assertEquals(2, result.training().steps());
+        try (ClassifierModel model = ClassifierModel.load(result.directory(), DeviceChoice.CPU)) {
+            assertEquals(kind, model.kind());
+            assertEquals(result.devMetrics().orElseThrow().confusion(), model.evaluate(small).confusion());
+        }
     }
 
     @Test
