@@ -37,7 +37,7 @@ public final class ModelDirectory {
     public static final String TOKENIZER_FILE = "tokenizer.json";
 
     /** The metadata transformers writes into model.safetensors, which it checks on load. */
-    private static final Map<String, String> WEIGHTS_METADATA = Map.of("format", "pt");
+    public static final Map<String, String> WEIGHTS_METADATA = Map.of("format", "pt");
 
     private static final String WEIGHT_MAP_KEY = "weight_map";
     private static final Set<String> PICKLE_EXTENSIONS = Set.of(".bin", ".pt", ".pth", ".ckpt");

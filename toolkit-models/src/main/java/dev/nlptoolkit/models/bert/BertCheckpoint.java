@@ -5,14 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.AbstractBlock;
 
-import dev.nlptoolkit.core.checkpoint.AtomicFiles;
+import com.google.gson.JsonParser;
+
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
-import dev.nlptoolkit.core.checkpoint.SafeTensors;
+import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.models.weights.StateDict;
 import dev.nlptoolkit.models.weights.WeightMismatchException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,10 +31,8 @@ import java.util.function.Predicate;
  */
 public final class BertCheckpoint {
 
-    public static final String CONFIG_FILE = "config.json";
-    public static final String WEIGHTS_FILE = "model.safetensors";
-    /** What transformers writes into the safetensors metadata. */
-    public static final Map<String, String> METADATA = Map.of("format", "pt");
+    public static final String CONFIG_FILE = ModelDirectory.CONFIG_FILE;
+    public static final String WEIGHTS_FILE = ModelDirectory.WEIGHTS_FILE;
 
     /** Checkpoint keys skipped when loading: the position-id buffer and the MLM/NSP pre-training heads. */
     public static final Predicate<String> IGNORED_KEYS =
@@ -61,14 +59,14 @@ public final class BertCheckpoint {
     /** A {@link BertModel} from {@code dir}; a classifier checkpoint's head is ignored. */
     public static BertModel loadModel(Path dir, NDManager manager)
             throws CheckpointException, WeightMismatchException {
-        BertModel model = BertModel.builder().setConfig(BertConfig.read(dir.resolve(CONFIG_FILE))).build();
+        ModelDirectory directory = ModelDirectory.open(dir);
+        BertModel model = BertModel.builder().setConfig(config(directory)).build();
         initialize(model, manager);
-        Path weights = dir.resolve(WEIGHTS_FILE);
         StateDict.LoadSpec spec = StateDict.LoadSpec.strict()
                 .withRename(BertCheckpoint::bareName)
                 .ignoreUnexpected(IGNORED_KEYS.or(BertCheckpoint::isHead));
         try (NDManager scratch = manager.newSubManager()) {
-            StateDict.load(model, SafeTensors.read(weights, scratch), weights.toString(), spec);
+            StateDict.load(model, directory.readWeights(scratch), dir.toString(), spec);
         }
         return model;
     }
@@ -76,8 +74,8 @@ public final class BertCheckpoint {
     /** A classifier from {@code dir} with the labels of its config.json, loading its head if it has one. */
     public static BertForSequenceClassification loadClassifier(Path dir, NDManager manager)
             throws CheckpointException, WeightMismatchException {
-        BertConfig config = BertConfig.read(dir.resolve(CONFIG_FILE));
-        return loadClassifier(dir, manager, config, Head.LOAD_OR_INITIALISE);
+        ModelDirectory directory = ModelDirectory.open(dir);
+        return loadClassifier(directory, manager, config(directory), Head.LOAD_OR_INITIALISE);
     }
 
     /**
@@ -89,18 +87,22 @@ public final class BertCheckpoint {
     public static BertForSequenceClassification loadClassifier(
             Path dir, NDManager manager, List<String> labels, Head head)
             throws CheckpointException, WeightMismatchException {
-        BertConfig config = BertConfig.read(dir.resolve(CONFIG_FILE)).withLabels(labels);
-        return loadClassifier(dir, manager, config, head);
+        ModelDirectory directory = ModelDirectory.open(dir);
+        return loadClassifier(directory, manager, config(directory).withLabels(labels), head);
+    }
+
+    private static BertConfig config(ModelDirectory directory) throws CheckpointException {
+        return BertConfig.of(directory.config(), directory.directory().resolve(CONFIG_FILE));
     }
 
     private static BertForSequenceClassification loadClassifier(
-            Path dir, NDManager manager, BertConfig config, Head head)
+            ModelDirectory directory, NDManager manager, BertConfig config, Head head)
             throws CheckpointException, WeightMismatchException {
         BertForSequenceClassification model = BertForSequenceClassification.builder().setConfig(config).build();
         initialize(model, manager);
-        Path weights = dir.resolve(WEIGHTS_FILE);
+        Path weights = directory.directory();
         try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> tensors = new LinkedHashMap<>(SafeTensors.read(weights, scratch));
+            Map<String, NDArray> tensors = new LinkedHashMap<>(directory.readWeights(scratch));
             boolean hasHead = tensors.keySet().stream().anyMatch(BertCheckpoint::isHead);
             if (head == Head.REINITIALISE) {
                 tensors.keySet().removeIf(BertCheckpoint::isHead);
@@ -141,9 +143,7 @@ public final class BertCheckpoint {
     }
 
     private static void save(AbstractBlock model, String configJson, Path dir) throws IOException {
-        Files.createDirectories(dir);
-        SafeTensors.write(dir.resolve(WEIGHTS_FILE), StateDict.arrays(model), METADATA);
-        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), configJson);
+        ModelDirectory.write(dir, JsonParser.parseString(configJson).getAsJsonObject(), StateDict.arrays(model));
     }
 
     private static void initialize(AbstractBlock model, NDManager manager) {

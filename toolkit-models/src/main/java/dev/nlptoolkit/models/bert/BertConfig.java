@@ -208,9 +208,17 @@ public record BertConfig(
     /** Parses the text of a {@code config.json}; {@code source} names it in error messages. */
     public static BertConfig parse(String json, Path source) throws CheckpointException {
         try {
-            return fromJson(JsonParser.parseString(json).getAsJsonObject());
-        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException
-                | IllegalArgumentException e) {
+            return of(JsonParser.parseString(json).getAsJsonObject(), source);
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new CheckpointException(source, "not a usable BERT config.json: " + e.getMessage(), e);
+        }
+    }
+
+    /** The config held by parsed JSON {@code o}; {@code source} names its file in error messages. */
+    public static BertConfig of(JsonObject o, Path source) throws CheckpointException {
+        try {
+            return fromJson(o);
+        } catch (IllegalStateException | UnsupportedOperationException | IllegalArgumentException e) {
             throw new CheckpointException(source, "not a usable BERT config.json: " + e.getMessage(), e);
         }
     }

@@ -18,6 +18,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.checkpoint.SafeTensors;
 import dev.nlptoolkit.core.checkpoint.SafetensorsHeader;
 import dev.nlptoolkit.core.checkpoint.TensorInfo;
@@ -383,7 +384,7 @@ class BertParityTest {
     }
 
     private static void writeCheckpoint(Path dir, Map<String, NDArray> tensors) throws Exception {
-        SafeTensors.write(dir.resolve(BertCheckpoint.WEIGHTS_FILE), tensors, BertCheckpoint.METADATA);
+        SafeTensors.write(dir.resolve(BertCheckpoint.WEIGHTS_FILE), tensors, ModelDirectory.WEIGHTS_METADATA);
         Files.copy(fixtureDir().resolve(BertCheckpoint.CONFIG_FILE), dir.resolve(BertCheckpoint.CONFIG_FILE),
                 StandardCopyOption.REPLACE_EXISTING);
     }

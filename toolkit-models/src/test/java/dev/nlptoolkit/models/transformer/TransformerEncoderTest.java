@@ -29,9 +29,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * TransformerEncoderLayer and TransformerEncoder. No torch is installed here, so there is no
- * transformer fixture: the attention inside is checked against torch by MultiheadAttentionParityTest,
- * the wiring here against a composition of the parts and by properties.
+ * TransformerEncoderLayer and TransformerEncoder: the wiring against a composition of the parts and
+ * by properties. TransformerParityTest holds the same Blocks to torch.
  */
 class TransformerEncoderTest {
 
