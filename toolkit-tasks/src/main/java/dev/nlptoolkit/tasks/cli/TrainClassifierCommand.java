@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
             "Files: RFC 4180 CSV with a header, TSV when the name ends in .tsv, TREC questions when it ends in"
                     + " .label. When the text column is missing and exactly one of sentence, content, text is in"
                     + " the header, that one is read (SST-2's train file says sentence, its dev file content).",
-            "Unset hyper-parameters take the model's defaults: lr 2e-3, batch 64, 10 epochs for rnn, lstm,"
+            "Unset hyper-parameters take the model's defaults: lr 2e-3, batch 128, 10 epochs for rnn, lstm,"
                     + " bilstm-attention, rcnn; lr 5e-4, batch 64 for transformer; lr 3e-5, batch 32, 3 epochs,"
                     + " 10% warm-up and linear decay for bert.",
             "Writes config.json (id2label, label2id), model.safetensors (best dev checkpoint), the tokenizer,"

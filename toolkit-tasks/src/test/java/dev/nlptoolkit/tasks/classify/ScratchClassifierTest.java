@@ -37,6 +37,8 @@ class ScratchClassifierTest {
     private static final int SEED = 7;
     private static final float TOLERANCE = 1e-5f;
     private static final int SMALL = 64;
+    /** Smaller than the default 128: 600 examples then give 10 steps an epoch, enough to learn in 4 epochs. */
+    private static final int BATCH = 64;
 
     @TempDir static Path shared;
     @TempDir Path tmp;
@@ -59,6 +61,7 @@ class ScratchClassifierTest {
                 .train(train)
                 .dev(dev)
                 .maxLength(MAX_LENGTH)
+                .batchSize(BATCH)
                 .seed(SEED)
                 .device(DeviceChoice.CPU)
                 .progress(false)

@@ -62,7 +62,7 @@ class ClassifyCommandsTest {
         model = shared.resolve("model");
         Execution run = execute("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
                 "--model", "bilstm-attention", "--out", model.toString(), "--epochs", "6", "--max-length", "48",
-                "--seed", "3", "--threads", "1");
+                "--batch-size", "64", "--seed", "3", "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
         assertEquals(model.toString(), json.get("model_dir").getAsString());
