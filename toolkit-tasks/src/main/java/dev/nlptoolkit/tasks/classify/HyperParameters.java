@@ -48,10 +48,12 @@ public record HyperParameters(
 
     public HyperParameters {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("learning rate must be a positive number, e.g. 2e-3, got " + learningRate);
+            throw new IllegalArgumentException(
+                    "learning rate must be a positive number, e.g. 2e-3, got " + learningRate);
         }
         if (batchSize < 1 || epochs < 1 || maxLength < 2) {
-            throw new IllegalArgumentException("batch size and epochs must be at least 1 and max length at least 2, got "
+            throw new IllegalArgumentException(
+                    "batch size and epochs must be at least 1 and max length at least 2, got "
                     + batchSize + ", " + epochs + ", " + maxLength);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {

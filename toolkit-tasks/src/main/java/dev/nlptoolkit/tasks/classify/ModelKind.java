@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  *   <tr><th>kind</th><th>lr</th><th>batch</th><th>epochs</th><th>schedule</th><th>max tokens</th></tr>
  *   <tr><td>rnn, lstm, bilstm-attention, rcnn</td><td>2e-3</td><td>128</td><td>10</td>
  *       <td>5% warm-up, then constant</td><td>256 words</td></tr>
- *   <tr><td>transformer</td><td>5e-4</td><td>64</td><td>10</td><td>10% warm-up, linear decay</td><td>256 words</td></tr>
+ *   <tr><td>transformer</td><td>5e-4</td><td>64</td><td>10</td><td>10% warm-up, linear decay</td>
+ *       <td>256 words</td></tr>
  *   <tr><td>bert</td><td>3e-5</td><td>32</td><td>3</td><td>10% warm-up, linear decay</td><td>128 word pieces</td></tr>
  * </table>
  *

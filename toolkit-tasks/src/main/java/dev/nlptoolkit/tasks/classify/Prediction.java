@@ -15,7 +15,8 @@ import java.util.Map;
  * @param explanation the most-attended tokens, highest weight first; empty unless asked for, or when
  *     the model has no token-level attention
  */
-public record Prediction(String label, Map<String, Double> probabilities, float[] logits, List<TokenWeight> explanation) {
+public record Prediction(
+        String label, Map<String, Double> probabilities, float[] logits, List<TokenWeight> explanation) {
 
     /** The probability of the predicted label. */
     public double probability() {

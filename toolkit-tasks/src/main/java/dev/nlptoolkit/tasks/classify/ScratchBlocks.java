@@ -19,7 +19,8 @@ final class ScratchBlocks {
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.Config.of(vocabularySize, numClasses);
             case RCNN -> RcnnClassifier.Config.of(vocabularySize, numClasses);
             case TRANSFORMER -> TransformerClassifier.Config.of(vocabularySize, numClasses);
-            case BERT -> throw new IllegalArgumentException("bert is fine-tuned from a checkpoint, not built from scratch");
+            case BERT -> throw new IllegalArgumentException(
+                    "bert is fine-tuned from a checkpoint, not built from scratch");
         };
     }
 }

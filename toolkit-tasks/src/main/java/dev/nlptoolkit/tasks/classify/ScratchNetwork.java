@@ -93,7 +93,8 @@ final class ScratchNetwork implements ClassifierNetwork {
             kind = ModelKind.parse(config.get(KIND_KEY).getAsString());
             labels = LabelMap.fromConfig(config, configFile.toString());
         } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
-            throw new CheckpointException(configFile, "is not a classifier config this toolkit wrote: " + e.getMessage(), e);
+            throw new CheckpointException(
+                    configFile, "is not a classifier config this toolkit wrote: " + e.getMessage(), e);
         }
         JsonObject modelConfig = config.getAsJsonObject(MODEL_KEY);
         WordVocabulary vocabulary = WordVocabulary.load(dir.resolve(VOCABULARY_FILE));
@@ -101,7 +102,8 @@ final class ScratchNetwork implements ClassifierNetwork {
         try {
             model = TextClassifiers.createInitialized(modelConfig, manager);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new CheckpointException(configFile, "\"" + MODEL_KEY + "\" is not a classifier config: " + e.getMessage(), e);
+            throw new CheckpointException(
+                    configFile, "\"" + MODEL_KEY + "\" is not a classifier config: " + e.getMessage(), e);
         }
         ScratchNetwork network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels,
                 config.get(MAX_LENGTH_KEY).getAsInt());

@@ -374,7 +374,10 @@ public final class TextClassifierTrainer {
             return this;
         }
 
-        /** Seeds weights, data order and dropout: the same seed gives the same model on CPU. Default {@value #DEFAULT_SEED}. */
+        /**
+         * Seeds weights, data order and dropout: the same seed gives the same model on CPU. Default
+         * {@value #DEFAULT_SEED}.
+         */
         public Builder seed(int seed) {
             this.seed = seed;
             return this;
@@ -402,7 +405,10 @@ public final class TextClassifierTrainer {
             return this;
         }
 
-        /** Evaluates every this many optimizer steps too (0: at epoch ends only). Default {@value HyperParameters#DEFAULT_EVALUATE_EVERY}. */
+        /**
+         * Evaluates every this many optimizer steps too (0: at epoch ends only). Default
+         * {@value HyperParameters#DEFAULT_EVALUATE_EVERY}.
+         */
         public Builder evaluateEvery(long steps) {
             this.evaluateEvery = steps;
             return this;

@@ -69,7 +69,8 @@ public final class PredictCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     DeviceChoice device;
 
-    @Option(names = "--explain", description = "Add the most-attended tokens with their weights. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--explain",
+            description = "Add the most-attended tokens with their weights. Default: ${DEFAULT-VALUE}.")
     boolean explain;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "" + ClassifierModel.DEFAULT_EXPLAIN_TOP_K,
@@ -178,7 +179,8 @@ public final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("line " + number + ": not valid JSON: " + e.getMessage(), e);
         }
         if (!json.isJsonObject()) {
-            throw new IllegalArgumentException("line " + number + ": expected a JSON object {\"text\": ...}, got " + json);
+            throw new IllegalArgumentException(
+                    "line " + number + ": expected a JSON object {\"text\": ...}, got " + json);
         }
         JsonObject object = json.getAsJsonObject();
         String text = string(object, "text", number);

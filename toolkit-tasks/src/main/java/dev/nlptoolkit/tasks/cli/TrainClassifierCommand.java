@@ -111,7 +111,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--evaluate-every", paramLabel = "STEPS",
             defaultValue = "" + HyperParameters.DEFAULT_EVALUATE_EVERY,
-            description = "Also evaluate every STEPS optimizer steps (0: at epoch ends only). Default: ${DEFAULT-VALUE}.")
+            description = "Also evaluate every STEPS optimizer steps (0: at epoch ends only)."
+                    + " Default: ${DEFAULT-VALUE}.")
     long evaluateEvery;
 
     @Option(names = "--patience", paramLabel = "N",
@@ -127,7 +128,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             description = "Seeds weights, data order and dropout. Default: ${DEFAULT-VALUE}.")
     int seed;
 
-    @Option(names = "--resume", description = "Continue the run in --out from checkpoints/last. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--resume",
+            description = "Continue the run in --out from checkpoints/last. Default: ${DEFAULT-VALUE}.")
     boolean resume;
 
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",

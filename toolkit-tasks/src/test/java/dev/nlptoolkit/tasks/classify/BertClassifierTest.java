@@ -104,7 +104,8 @@ class BertClassifierTest {
         assertEquals(SENTENCES, result.devMetrics().orElseThrow().n());
 
         // Same tensor names, dtypes and shapes as the checkpoint it came from.
-        assertEquals(describe(Fixtures.tinyBert().resolve("model.safetensors")), describe(out.resolve("model.safetensors")));
+        assertEquals(describe(Fixtures.tinyBert().resolve("model.safetensors")),
+                describe(out.resolve("model.safetensors")));
         JsonObject config = JsonParser.parseString(Files.readString(out.resolve("config.json"))).getAsJsonObject();
         assertEquals("negative", config.getAsJsonObject("id2label").get("0").getAsString());
         assertEquals(1, config.getAsJsonObject("label2id").get("positive").getAsInt());

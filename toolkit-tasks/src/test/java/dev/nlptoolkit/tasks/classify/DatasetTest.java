@@ -34,14 +34,16 @@ class DatasetTest {
                 "question,answer,gold\n\"Is it, really?\",yes,1\nwhy,\"because \"\"so\"\"\",0\n");
         Dataset data = Dataset.read(file, new DatasetColumns("question", "answer", "gold"))
                 .mapLabels(l -> l.equals("1") ? "match" : "other");
-        assertEquals(List.of(new Example("Is it, really?", "yes", "match"), new Example("why", "because \"so\"", "other")),
+        assertEquals(
+                List.of(new Example("Is it, really?", "yes", "match"), new Example("why", "because \"so\"", "other")),
                 data.examples());
         assertEquals(file.toString(), data.source());
     }
 
     @Test
     void trecQuestionsHaveCoarseLabels() throws Exception {
-        Path file = Files.writeString(tmp.resolve("q.label"), "DESC:manner How did serfdom develop ?\nNUM:date When ?\n");
+        Path file = Files.writeString(
+                tmp.resolve("q.label"), "DESC:manner How did serfdom develop ?\nNUM:date When ?\n");
         Dataset data = Dataset.read(file);
         assertEquals(List.of("DESC", "NUM"), data.examples().stream().map(Example::label).toList());
     }

@@ -88,7 +88,8 @@ class ScratchClassifierTest {
         assertEquals("bilstm-attention", config.get("architecture").getAsString());
         assertEquals("bilstm-attention", config.getAsJsonObject("model").get("model_type").getAsString());
         assertTrue(Files.exists(dir.resolve(ScratchNetwork.VOCABULARY_FILE)));
-        JsonObject provenance = JsonParser.parseString(Files.readString(dir.resolve(TextClassifierTrainer.PROVENANCE_FILE)))
+        JsonObject provenance = JsonParser
+                .parseString(Files.readString(dir.resolve(TextClassifierTrainer.PROVENANCE_FILE)))
                 .getAsJsonObject();
         assertEquals(SEED, provenance.get("seed").getAsInt());
         assertEquals(TRAIN, provenance.get("train_examples").getAsInt());

@@ -118,7 +118,8 @@ class ClassifyCommandsTest {
         assertEquals(2, lines.get(0).getAsJsonArray("logits").size());
         assertEquals(1.0, lines.get(0).getAsJsonObject("probabilities").get("spam").getAsDouble()
                 + lines.get(0).getAsJsonObject("probabilities").get("ham").getAsDouble(), 1e-9);
-        assertTrue(lines.get(1).get("error").getAsString().startsWith("line 2: not valid JSON"), lines.get(1).toString());
+        assertTrue(lines.get(1).get("error").getAsString().startsWith("line 2: not valid JSON"),
+                lines.get(1).toString());
         assertEquals("line 3: no \"text\" string", lines.get(2).get("error").getAsString());
         assertTrue(lines.get(3).get("error").getAsString().startsWith("line 4: "), lines.get(3).toString());
         assertTrue(lines.get(5).get("error").getAsString().startsWith("line 6: \"text\" must be a string"));
