@@ -74,7 +74,7 @@ public final class SequenceLengths {
         for (int b = 0; b < lengths.length; b++) {
             ending[b] = lengths[b] == end;
         }
-        return manager.create(ending);
+        return torchOwned(manager.create(ending));
     }
 
     /** Boolean (B, T), true at real steps and false at padding. */
@@ -83,7 +83,7 @@ public final class SequenceLengths {
         for (int b = 0; b < lengths.length; b++) {
             Arrays.fill(real, Math.toIntExact(b * steps), Math.toIntExact(b * steps + lengths[b]), true);
         }
-        return manager.create(real, new Shape(lengths.length, steps));
+        return torchOwned(manager.create(real, new Shape(lengths.length, steps)));
     }
 
     /**
@@ -97,6 +97,17 @@ public final class SequenceLengths {
                 index[Math.toIntExact(b * steps + t)] = t < lengths[b] ? lengths[b] - 1 - t : t;
             }
         }
-        return manager.create(index, new Shape(lengths.length, steps));
+        return torchOwned(manager.create(index, new Shape(lengths.length, steps)));
+    }
+
+    /**
+     * A copy whose memory libtorch owns. An array made from a Java buffer only borrows that buffer;
+     * autograd keeps the tensors it indexes or masks with until backward, long after the forward's
+     * scope closed and the buffer was collected, so it would read freed memory.
+     */
+    private static NDArray torchOwned(NDArray fromJava) {
+        NDArray copy = fromJava.duplicate();
+        fromJava.close();
+        return copy;
     }
 }

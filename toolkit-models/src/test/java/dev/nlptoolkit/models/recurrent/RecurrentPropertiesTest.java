@@ -29,6 +29,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.util.Arrays;
 import java.util.Map;
 
 /** Properties both {@link Lstm} and {@link Rnn} must have, on a tiny config with odd sizes. */
@@ -41,6 +42,8 @@ class RecurrentPropertiesTest {
     private static final int STEPS = 6;
     private static final long[] LENGTHS = {6, 3, 1, 4};
     private static final float GARBAGE = 1e3f;
+    private static final int CHURN_ROUNDS = 5;
+    private static final int CHURN_ARRAYS = 200;
 
     /** Both cells, each built the same way. */
     enum Cell {
@@ -162,6 +165,51 @@ class RecurrentPropertiesTest {
         }
         StateDict.of(block).forEach((name, p) -> assertTrue(
                 p.getArray().getGradient().abs().sum().getFloat() > 0, cell + " " + name + " has no gradient"));
+    }
+
+    /**
+     * The index and mask arrays of the padded path must outlive the forward's scope: backward runs
+     * after it closed, here with the Java heap collected and its freed native memory reused in between.
+     */
+    @ParameterizedTest
+    @EnumSource(Cell.class)
+    void backwardAfterTheForwardScopeClosedGivesThePerSequenceGradients(Cell cell) {
+        StackedRecurrent block = initialised(cell, 0f);
+        NDArray x = paddedInput();
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            RecurrentOutput out = run(block, RecurrentInput.of(x).withLengths(manager.create(LENGTHS)), true);
+            NDArray loss = out.output().sum().add(out.hN().sum());
+            churnNativeMemory();
+            collector.backward(loss);
+        }
+        NDArray padded = x.getGradient().duplicate();
+        for (int b = 0; b < LENGTHS.length; b++) {
+            NDArray alone = x.get(new NDIndex("{}:{}, :{}", b, b + 1, LENGTHS[b])).duplicate();
+            alone.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                RecurrentOutput out = run(block, RecurrentInput.of(alone), true);
+                collector.backward(out.output().sum().add(out.hN().sum()));
+            }
+            String what = cell + " sequence " + b;
+            assertClose(alone.getGradient().get(0), padded.get(new NDIndex("{}, :{}", b, LENGTHS[b])), what);
+            assertEquals(0f, padded.get(new NDIndex("{}, {}:", b, LENGTHS[b])).abs().sum().getFloat(),
+                    what + " gradient on padding");
+        }
+    }
+
+    /** Frees what the collector may free and fills fresh Java-made arrays with a large value. */
+    private void churnNativeMemory() {
+        for (int round = 0; round < CHURN_ROUNDS; round++) {
+            System.gc();
+            try (NDManager scratch = manager.newSubManager()) {
+                for (int i = 0; i < CHURN_ARRAYS; i++) {
+                    long[] filler = new long[LENGTHS.length * STEPS];
+                    Arrays.fill(filler, Long.MAX_VALUE);
+                    scratch.create(filler);
+                }
+            }
+        }
     }
 
     @ParameterizedTest
