@@ -110,6 +110,16 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
     }
 
     @Override
+    public boolean[] specialTokens(String text) {
+        long[] mask = tokenizer.encode(text).getSpecialTokenMask();
+        boolean[] special = new boolean[mask.length];
+        for (int t = 0; t < mask.length; t++) {
+            special[t] = mask[t] != 0;
+        }
+        return special;
+    }
+
+    @Override
     public int vocabularySize() {
         return vocabularySize;
     }

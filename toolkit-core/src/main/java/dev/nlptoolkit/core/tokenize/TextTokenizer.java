@@ -28,6 +28,12 @@ public interface TextTokenizer {
      */
     List<String> tokens(String text);
 
+    /**
+     * Which of {@link #tokens}{@code (text)} the tokenizer added rather than read from the text
+     * ({@code [CLS]}, {@code [SEP]}, start and end markers): explanations leave them out.
+     */
+    boolean[] specialTokens(String text);
+
     /** The number of ids, i.e. the rows an embedding table for this tokenizer needs. */
     int vocabularySize();
 

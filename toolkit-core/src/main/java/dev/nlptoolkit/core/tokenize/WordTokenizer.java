@@ -70,6 +70,18 @@ public final class WordTokenizer implements TextTokenizer {
         return row(text, null).tokens;
     }
 
+    @Override
+    public boolean[] specialTokens(String text) {
+        boolean[] special = new boolean[row(text, null).tokens.size()];
+        if (start != null) {
+            special[0] = true;
+        }
+        if (end != null) {
+            special[special.length - 1] = true;
+        }
+        return special;
+    }
+
     /** A row's tokens and the index where token type 1 starts ({@code Integer.MAX_VALUE} for a single text). */
     private record Row(List<String> tokens, int secondSegmentStart) {}
 

@@ -16,6 +16,8 @@ import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
 import dev.nlptoolkit.models.classifier.TextClassifier;
 
+import java.util.List;
+
 /**
  * BERT with a linear classifier on the pooler output (Devlin et al. 2019), laid out as transformers'
  * {@code BertForSequenceClassification}: children {@code bert}, {@code dropout}, {@code classifier}.
@@ -23,12 +25,16 @@ import dev.nlptoolkit.models.classifier.TextClassifier;
  * <p>Shapes: {@link BertInput} of (B, T) arrays -> logits (B, C) for C = num_labels.
  *
  * <p>As a {@link TextClassifier} it is split at the word embeddings; its representation is the pooler
- * output (B, E) before the classifier's dropout, and it has no token weights.
+ * output (B, E) before the classifier's dropout; outside training its token weights (B, T) are the
+ * last layer's attention from the first token, averaged over heads (none while training, to keep no
+ * attention maps for backward).
  */
 public final class BertForSequenceClassification extends AbstractBlock implements TextClassifier {
 
     private static final byte VERSION = 1;
     private static final int CLASS_AXIS = -1;
+    /** The head axis N of attention probabilities (B, N, T) from one query. */
+    private static final int HEAD_AXIS = 1;
 
     private final BertConfig config;
     private final BertModel bert;
@@ -93,8 +99,17 @@ public final class BertForSequenceClassification extends AbstractBlock implement
     public ClassifierOutput classifyEmbedded(
             ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
         BertInput bertInput = BertInput.of(input.tokenIds(), input.attentionMask(), input.tokenTypeIds());
-        BertClassifierOutput out = forwardFromWordEmbeddings(parameterStore, embeddings, bertInput, training);
-        return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), null);
+        if (training) {
+            BertClassifierOutput out = forwardFromWordEmbeddings(parameterStore, embeddings, bertInput, true);
+            return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), null);
+        }
+        BertClassifierOutput out = forwardFromWordEmbeddings(
+                parameterStore, embeddings, bertInput, false, BertModel.Extra.ATTENTIONS);
+        List<NDArray> maps = out.bert().attentions();
+        // (B, N, T, T) -> (B, N, T) -> (B, T): where the first token, the one the pooler reads, looks in
+        // the last layer, averaged over heads; 0 at padding, as the key mask gives it no probability
+        NDArray fromFirst = maps.get(maps.size() - 1).get(new NDIndex(":, :, 0, :"));
+        return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), fromFirst.mean(new int[] {HEAD_AXIS}));
     }
 
     @Override

@@ -18,6 +18,7 @@ import dev.nlptoolkit.models.bert.BertInput;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
@@ -37,6 +38,8 @@ import java.util.Map;
 class BertClassifierTest {
 
     private static final double TOLERANCE = 1e-5;
+    /** The tiny checkpoint has 2 layers. */
+    private static final String LAST_ATTENTIONS = "attentions.1";
     private static final int SENTENCES = 8;
     private static final int STEPS = 2;
     private static final Map<String, String> SENTIMENT = Map.of("0", "negative", "1", "positive");
@@ -58,9 +61,16 @@ class BertClassifierTest {
     @Test
     void predictsWithTheUnmodifiedHuggingFaceCheckpoint() throws Exception {
         float[] expected;
+        // (B, T): the last layer's attention from [CLS], averaged over the heads
+        float[][] fromFirst;
         try (NDManager manager = NDManager.newBaseManager()) {
-            expected = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager)
-                    .get("logits").toFloatArray();
+            Map<String, NDArray> fixture = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager);
+            expected = fixture.get("logits").toFloatArray();
+            NDArray attention = fixture.get(LAST_ATTENTIONS).get(new NDIndex(":, :, 0, :")).mean(new int[] {1});
+            fromFirst = new float[FIXTURE_INPUTS.size()][];
+            for (int i = 0; i < fromFirst.length; i++) {
+                fromFirst[i] = attention.get(i).toFloatArray();
+            }
         }
         try (ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
             assertEquals(ModelKind.BERT, model.kind());
@@ -73,8 +83,21 @@ class BertClassifierTest {
                 assertArrayEquals(want, p.logits(), (float) TOLERANCE, "input " + i);
                 assertEquals(want[0] > want[1] ? "LABEL_0" : "LABEL_1", p.label());
                 assertEquals(1.0, p.probabilities().values().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
-                assertTrue(p.explanation().isEmpty(), "BERT has no token-level attention weights to explain with");
+                assertExplainsWithAttentionFromFirstToken(p.explanation(), fromFirst[i], "input " + i);
             }
+        }
+    }
+
+    /** Word pieces only ([CLS] and [SEP] left out), most attended first, with transformers' weights. */
+    private static void assertExplainsWithAttentionFromFirstToken(
+            List<TokenWeight> explanation, float[] expected, String what) {
+        assertFalse(explanation.isEmpty(), what);
+        double previous = Double.POSITIVE_INFINITY;
+        for (TokenWeight w : explanation) {
+            assertFalse(w.token().equals("[CLS]") || w.token().equals("[SEP]"), what + ": " + explanation);
+            assertEquals(expected[w.position()], w.weight(), TOLERANCE, what + " token " + w.position());
+            assertTrue(w.weight() <= previous, what + " is not sorted: " + explanation);
+            previous = w.weight();
         }
     }
 
