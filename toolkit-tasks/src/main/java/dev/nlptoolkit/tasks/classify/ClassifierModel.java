@@ -81,8 +81,9 @@ public final class ClassifierModel implements AutoCloseable {
     /**
      * Predicts {@code inputs}; the results are in input order.
      *
-     * @param explainTopK the most-attended tokens to report with each prediction (0: none); models
-     *     without token-level attention (BERT) report none
+     * @param explainTopK the most-attended tokens to report with each prediction (0: none):
+     *     bilstm-attention's pooling weights, BERT's last-layer attention from [CLS] averaged over heads;
+     *     rnn, lstm, rcnn and transformer (which pools without attention weights) report none
      */
     public List<Prediction> predict(List<TextInput> inputs, int batchSize, int explainTopK) {
         if (explainTopK < 0) {
@@ -104,21 +105,47 @@ public final class ClassifierModel implements AutoCloseable {
         return evaluate(network, manager, data, batchSize);
     }
 
+    /**
+     * Scores the model on {@code data} under the one-step, epsilon-bounded L2 attack on its embeddings
+     * (Miyato et al. 2017) that adversarial training ({@code --adversarial-epsilon}) defends against:
+     * the accuracy drop from {@link #evaluate} measures how robust the model is.
+     *
+     * @param epsilon the L2 norm of each example's perturbation, in embedding units
+     */
+    public ClassificationMetrics evaluateUnderAttack(Dataset data, int batchSize, float epsilon) {
+        Labelled labelled = Labelled.of(data);
+        int[] ids = labelled.gold().stream().mapToInt(label -> Math.max(network.labels().id(label), 0)).toArray();
+        return labelled.score(network, Inference.predictUnderAttack(network, manager, labelled.inputs(), ids,
+                batchSize, epsilon));
+    }
+
     static ClassificationMetrics evaluate(ClassifierNetwork network, NDManager manager, Dataset data, int batchSize) {
-        List<TextInput> inputs = new ArrayList<>(data.size());
-        List<String> gold = new ArrayList<>(data.size());
-        for (int i = 0; i < data.size(); i++) {
-            Example example = data.examples().get(i);
-            if (example.label() == null) {
-                throw new IllegalArgumentException(data.source() + ": example " + (i + 1)
-                        + " has no label to evaluate against; name the label column");
+        Labelled labelled = Labelled.of(data);
+        return labelled.score(network, Inference.predict(network, manager, labelled.inputs(), batchSize, 0));
+    }
+
+    /** Evaluation data: the inputs and their gold labels. */
+    private record Labelled(List<TextInput> inputs, List<String> gold) {
+
+        static Labelled of(Dataset data) {
+            List<TextInput> inputs = new ArrayList<>(data.size());
+            List<String> gold = new ArrayList<>(data.size());
+            for (int i = 0; i < data.size(); i++) {
+                Example example = data.examples().get(i);
+                if (example.label() == null) {
+                    throw new IllegalArgumentException(data.source() + ": example " + (i + 1)
+                            + " has no label to evaluate against; name the label column");
+                }
+                inputs.add(new TextInput(example.text(), example.textPair()));
+                gold.add(example.label());
             }
-            inputs.add(new TextInput(example.text(), example.textPair()));
-            gold.add(example.label());
+            return new Labelled(inputs, gold);
         }
-        List<String> predicted = Inference.predict(network, manager, inputs, batchSize, 0).stream()
-                .map(Prediction::label).toList();
-        return ClassificationMetrics.of(gold, predicted, Set.copyOf(network.labels().labels()));
+
+        ClassificationMetrics score(ClassifierNetwork network, List<Prediction> predictions) {
+            List<String> predicted = predictions.stream().map(Prediction::label).toList();
+            return ClassificationMetrics.of(gold, predicted, Set.copyOf(network.labels().labels()));
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.nlptoolkit.tasks.classify;
 
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
+import dev.nlptoolkit.models.adversarial.AdversarialTraining;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
 
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /** Batched prediction: inputs of similar length share a batch; results come back in input order. */
 final class Inference {
@@ -28,6 +30,37 @@ final class Inference {
      */
     static List<Prediction> predict(
             ClassifierNetwork network, NDManager manager, List<TextInput> inputs, int batchSize, int topK) {
+        return inLengthOrder(inputs, batchSize, (indices, items) -> predictBatch(network, manager, items, topK));
+    }
+
+    /**
+     * Predicts every input under the one-step, epsilon-bounded L2 embedding attack of Miyato et al.
+     * (2017), which pushes each input's embeddings towards a higher loss for its true label.
+     *
+     * @param labelIds each input's true label id; the attack needs one, so give any valid id for
+     *     inputs whose gold label the model does not know (they count as errors anyway)
+     */
+    static List<Prediction> predictUnderAttack(ClassifierNetwork network, NDManager manager, List<TextInput> inputs,
+            int[] labelIds, int batchSize, float epsilon) {
+        AdversarialTraining attack = AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
+        return inLengthOrder(inputs, batchSize, (indices, items) -> {
+            List<EncodedText> encoded = encode(network, items);
+            try (NDManager scope = manager.newSubManager()) {
+                ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
+                NDArray labels = scope.create(Arrays.stream(indices).mapToLong(i -> labelIds[i]).toArray());
+                float[] logits = attack.attack(new ParameterStore(scope, false), input, labels).toFloatArray();
+                return predictions(network.labels(), logits, items.size(), b -> List.of());
+            }
+        });
+    }
+
+    /** Results for one batch, in the batch's order; {@code indices} are the items' input positions. */
+    private interface BatchRun {
+        List<Prediction> run(int[] indices, List<TextInput> items);
+    }
+
+    /** Runs inputs of similar length together and returns the results in input order. */
+    private static List<Prediction> inLengthOrder(List<TextInput> inputs, int batchSize, BatchRun run) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
@@ -37,7 +70,7 @@ final class Inference {
                         + (input.textPair() == null ? 0 : input.textPair().length()));
         Prediction[] results = new Prediction[inputs.size()];
         for (Batch<TextInput> batch : batches) {
-            List<Prediction> predictions = predictBatch(network, manager, batch.items(), topK);
+            List<Prediction> predictions = run.run(batch.indices(), batch.items());
             for (int i = 0; i < batch.size(); i++) {
                 results[batch.indices()[i]] = predictions.get(i);
             }
@@ -45,28 +78,36 @@ final class Inference {
         return Arrays.asList(results);
     }
 
-    private static List<Prediction> predictBatch(
-            ClassifierNetwork network, NDManager manager, List<TextInput> items, int topK) {
+    private static List<EncodedText> encode(ClassifierNetwork network, List<TextInput> items) {
         List<String> texts = items.stream().map(TextInput::text).toList();
         List<String> pairs = items.stream().map(TextInput::textPair).toList();
-        List<EncodedText> encoded = EncodedText.encode(network.tokenizer(), texts, pairs, network.emptyTextId());
+        return EncodedText.encode(network.tokenizer(), texts, pairs, network.emptyTextId());
+    }
+
+    /** One prediction per row of the (rows, classes) {@code logits}, explained by {@code explanation}. */
+    private static List<Prediction> predictions(
+            LabelMap labels, float[] logits, int rows, IntFunction<List<TokenWeight>> explanation) {
+        int classes = labels.size();
+        List<Prediction> out = new ArrayList<>(rows);
+        for (int b = 0; b < rows; b++) {
+            float[] row = Arrays.copyOfRange(logits, b * classes, (b + 1) * classes);
+            out.add(prediction(labels, row, explanation.apply(b)));
+        }
+        return out;
+    }
+
+    private static List<Prediction> predictBatch(
+            ClassifierNetwork network, NDManager manager, List<TextInput> items, int topK) {
+        List<EncodedText> encoded = encode(network, items);
         try (NDManager scope = manager.newSubManager()) {
             ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
             ClassifierOutput output = network.model().classify(new ParameterStore(scope, false), input, false);
-            int classes = network.labels().size();
-            float[] logits = output.logits().toFloatArray();
             NDArray weights = output.tokenWeights();
             float[] tokenWeights = topK > 0 && weights != null ? weights.toFloatArray() : null;
             int width = Math.toIntExact(input.tokenIds().getShape().get(1));
-            List<Prediction> out = new ArrayList<>(items.size());
-            for (int b = 0; b < items.size(); b++) {
-                float[] row = Arrays.copyOfRange(logits, b * classes, (b + 1) * classes);
-                List<TokenWeight> explanation = tokenWeights == null
-                        ? List.of()
-                        : explain(network, items.get(b).text(), encoded.get(b).length(), tokenWeights, b * width, topK);
-                out.add(prediction(network.labels(), row, explanation));
-            }
-            return out;
+            return predictions(network.labels(), output.logits().toFloatArray(), items.size(), b -> tokenWeights == null
+                    ? List.of()
+                    : explain(network, items.get(b).text(), encoded.get(b).length(), tokenWeights, b * width, topK));
         }
     }
 
@@ -93,16 +134,20 @@ final class Inference {
     }
 
     /**
-     * The {@code topK} highest-weighted tokens of one row. Tokens come from the first text only (the
-     * tokenizer names the tokens of a single text, which are the first ones of a pair's row too).
+     * The {@code topK} highest-weighted tokens of one row, special tokens left out. Tokens come from the
+     * first text only (the tokenizer names the tokens of a single text, which are the first ones of a
+     * pair's row too).
      */
     private static List<TokenWeight> explain(
             ClassifierNetwork network, String text, int length, float[] weights, int offset, int topK) {
         List<String> tokens = network.tokenizer().tokens(text);
+        boolean[] special = network.tokenizer().specialTokens(text);
         int shown = Math.min(tokens.size(), length);
         List<TokenWeight> all = new ArrayList<>(shown);
         for (int t = 0; t < shown; t++) {
-            all.add(new TokenWeight(tokens.get(t), t, weights[offset + t]));
+            if (!special[t]) {
+                all.add(new TokenWeight(tokens.get(t), t, weights[offset + t]));
+            }
         }
         all.sort(Comparator.comparingDouble(TokenWeight::weight).reversed().thenComparingInt(TokenWeight::position));
         return List.copyOf(all.subList(0, Math.min(topK, all.size())));

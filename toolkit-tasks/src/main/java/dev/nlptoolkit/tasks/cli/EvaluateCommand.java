@@ -2,10 +2,13 @@ package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.device.DeviceChoice;
-import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,9 +27,13 @@ import java.util.concurrent.Callable;
             "Score a model directory on labelled data and print one JSON object:"
                     + " {\"n\", \"accuracy\", \"macro_f1\", \"mcc\", \"per_class\", \"confusion\"}.",
             "Labels the model has never seen count as errors and are listed under \"unknown_gold\".",
+            "With --attack-epsilon, \"under_attack\" holds the same metrics on adversarially perturbed embeddings.",
             "Files are read as train-classifier reads them (CSV, TSV by .tsv, TREC by .label)."
         })
 public final class EvaluateCommand implements Callable<Integer> {
+
+    /** The key of the metrics under attack in the printed JSON. */
+    static final String UNDER_ATTACK = "under_attack";
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
             description = "A model directory: one train-classifier wrote, or a Hugging Face BERT classifier.")
@@ -57,25 +64,31 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
     Integer threads;
 
+    @Option(names = "--attack-epsilon", paramLabel = "E",
+            description = "Also score under the epsilon-bounded L2 embedding attack that --adversarial-epsilon"
+                    + " trains against (Miyato et al. 2017), reported under \"under_attack\". Default: none.")
+    Float attackEpsilon;
+
     @Spec private CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, CheckpointException {
         Threads.apply(threads);
-        ClassificationMetrics metrics = run(model, data,
-                new DatasetColumns(textColumn, textPairColumn, labelColumn), batchSize, device);
+        Dataset dataset = Dataset.read(data, new DatasetColumns(textColumn, textPairColumn, labelColumn));
+        JsonObject json;
+        try (ClassifierModel classifier = ClassifierModel.load(model, device)) {
+            json = JsonParser.parseString(classifier.evaluate(dataset, batchSize).toJson()).getAsJsonObject();
+            if (attackEpsilon != null) {
+                JsonObject attacked = new JsonObject();
+                attacked.addProperty("epsilon", attackEpsilon);
+                JsonParser.parseString(classifier.evaluateUnderAttack(dataset, batchSize, attackEpsilon).toJson())
+                        .getAsJsonObject().entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));
+                json.add(UNDER_ATTACK, attacked);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(metrics.toJson());
+        out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         out.flush();
         return ToolkitCli.EXIT_OK;
-    }
-
-    /** Scores the model in {@code modelDir} on {@code dataFile}. */
-    public static ClassificationMetrics run(Path modelDir, Path dataFile, DatasetColumns columns, int batchSize,
-            DeviceChoice device) throws IOException, CheckpointException {
-        Dataset dataset = Dataset.read(dataFile, columns);
-        try (ClassifierModel classifier = ClassifierModel.load(modelDir, device)) {
-            return classifier.evaluate(dataset, batchSize);
-        }
     }
 }
