@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.data.Column;
 import dev.nlptoolkit.core.data.DatasetException;
 import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.data.Split;
 import dev.nlptoolkit.core.data.TabularReader;
 import dev.nlptoolkit.core.data.TrecReader;
 
@@ -109,6 +110,26 @@ public final class Dataset {
             renamed.add(new Example(e.text(), e.textPair(), e.label() == null ? null : rename.apply(e.label())));
         }
         return new Dataset(renamed, source);
+    }
+
+    /** A data set split in two by {@link #holdOut}. */
+    public record HeldOut(Dataset train, Dataset dev) {}
+
+    /**
+     * Holds out {@code fraction} of each label's examples as a dev set, drawn with {@code seed}: the
+     * same file, fraction and seed give the same split. Every example must have a label.
+     */
+    public HeldOut holdOut(double fraction, long seed) {
+        for (int i = 0; i < examples.size(); i++) {
+            if (examples.get(i).label() == null) {
+                throw new IllegalArgumentException("example " + (i + 1) + " of " + source
+                        + " has no label, so a dev set cannot be held out by label");
+            }
+        }
+        Split<Example> split = Split.stratified(examples, Example::label, fraction, seed);
+        String held = fraction + " of " + source + " held out with seed " + seed;
+        return new HeldOut(new Dataset(split.train(), source + " less the " + held),
+                new Dataset(split.dev(), "the " + held));
     }
 
     /** The examples from {@code from} (inclusive) to {@code to} (exclusive), e.g. to train on a slice. */

@@ -24,6 +24,10 @@ public record HyperParameters(
     public static final int DEFAULT_EVALUATE_EVERY = 100;
     /** Evaluations without improvement of the selection metric before training stops. */
     public static final int DEFAULT_PATIENCE = 10;
+    /** Models trained from scratch get, by default, enough epochs for at least this many updates... */
+    public static final int MIN_SCRATCH_STEPS = 2000;
+    /** ...but no more epochs than this. */
+    public static final int MAX_SCRATCH_EPOCHS = 50;
 
     private static final double RECURRENT_LR = 2e-3;
     private static final double TRANSFORMER_LR = 5e-4;

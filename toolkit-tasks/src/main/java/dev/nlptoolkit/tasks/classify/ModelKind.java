@@ -11,12 +11,15 @@ import java.util.stream.Collectors;
  * <table>
  *   <caption>Defaults ({@link #defaults()})</caption>
  *   <tr><th>kind</th><th>lr</th><th>batch</th><th>epochs</th><th>schedule</th><th>max tokens</th></tr>
- *   <tr><td>rnn, lstm, bilstm-attention, rcnn</td><td>2e-3</td><td>128</td><td>10</td>
+ *   <tr><td>rnn, lstm, bilstm-attention, rcnn</td><td>2e-3</td><td>128</td><td>10*</td>
  *       <td>5% warm-up, then constant</td><td>256 words</td></tr>
- *   <tr><td>transformer</td><td>5e-4</td><td>64</td><td>10</td><td>10% warm-up, linear decay</td>
+ *   <tr><td>transformer</td><td>5e-4</td><td>64</td><td>10*</td><td>10% warm-up, linear decay</td>
  *       <td>256 words</td></tr>
  *   <tr><td>bert</td><td>3e-5</td><td>32</td><td>3</td><td>10% warm-up, linear decay</td><td>128 word pieces</td></tr>
  * </table>
+ *
+ * <p>* or, on small data sets, enough epochs for {@value HyperParameters#MIN_SCRATCH_STEPS} updates, at
+ * most {@value HyperParameters#MAX_SCRATCH_EPOCHS}.
  *
  * <p>All use AdamW (weight decay 0.01, none on biases and LayerNorm), gradient clipping at norm 1.0,
  * evaluation on the dev set every {@value HyperParameters#DEFAULT_EVALUATE_EVERY} steps and at each

@@ -473,14 +473,31 @@ public final class TextClassifierTrainer {
                         + adversarialEpsilon + " and " + adversarialAlpha);
             }
             HyperParameters d = kind.defaults();
+            int batch = batchSize != null ? batchSize : d.batchSize();
             HyperParameters hyper = new HyperParameters(
                     learningRate != null ? learningRate : d.learningRate(),
-                    batchSize != null ? batchSize : d.batchSize(),
-                    epochs != null ? epochs : d.epochs(),
+                    batch,
+                    epochs != null ? epochs : defaultEpochs(d, batch),
                     warmupFraction != null ? warmupFraction : d.warmupFraction(),
                     schedule != null ? schedule : d.schedule(),
                     maxLength != null ? maxLength : d.maxLength());
             return new TextClassifierTrainer(this, hyper);
+        }
+
+        /**
+         * The kind's epochs, or for a model trained from scratch on a small data set enough epochs for
+         * {@value HyperParameters#MIN_SCRATCH_STEPS} updates (at most {@value HyperParameters#MAX_SCRATCH_EPOCHS}):
+         * TREC's 5,000 questions need far more passes than SST-2's 67,000 phrases, and early stopping
+         * ends the run once the dev set stops improving.
+         */
+        private int defaultEpochs(HyperParameters d, int batch) {
+            if (kind.pretrained()) {
+                return d.epochs();
+            }
+            long examplesPerStep = (long) batch * accumulation;
+            long stepsPerEpoch = Math.max(1, (train.size() + examplesPerStep - 1) / examplesPerStep);
+            long needed = (HyperParameters.MIN_SCRATCH_STEPS + stepsPerEpoch - 1) / stepsPerEpoch;
+            return (int) Math.max(d.epochs(), Math.min(HyperParameters.MAX_SCRATCH_EPOCHS, needed));
         }
     }
 }

@@ -18,6 +18,7 @@ import com.google.gson.JsonParser;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -34,8 +35,10 @@ import java.util.concurrent.Callable;
             "Files: RFC 4180 CSV with a header, TSV when the name ends in .tsv, TREC questions when it ends in"
                     + " .label. When the text column is missing and exactly one of sentence, content, text is in"
                     + " the header, that one is read (SST-2's train file says sentence, its dev file content).",
-            "Unset hyper-parameters take the model's defaults: lr 2e-3, batch 128, 10 epochs for rnn, lstm,"
-                    + " bilstm-attention, rcnn; lr 5e-4, batch 64 for transformer; lr 3e-5, batch 32, 3 epochs,"
+            "Unset hyper-parameters take the model's defaults: lr 2e-3, batch 128, 10 epochs (on small data"
+                    + " sets enough for " + HyperParameters.MIN_SCRATCH_STEPS + " updates, at most "
+                    + HyperParameters.MAX_SCRATCH_EPOCHS + ") for rnn, lstm, bilstm-attention, rcnn; lr 5e-4,"
+                    + " batch 64 for transformer; lr 3e-5, batch 32, 3 epochs,"
                     + " 10% warm-up and linear decay for bert.",
             "Writes config.json (id2label, label2id), model.safetensors (best dev checkpoint), the tokenizer,"
                     + " training.json, train_log.jsonl and checkpoints/ into --out; progress goes to stderr."
@@ -49,6 +52,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             description = "Labelled dev data for evaluation, early stopping and choosing the best checkpoint."
                     + " Default: none (the last weights are kept).")
     Path dev;
+
+    @Option(names = "--dev-fraction", paramLabel = "F",
+            description = "Instead of --dev: hold out this fraction of each label's --train examples as the dev"
+                    + " set, drawn with --seed (e.g. 0.1).")
+    Double devFraction;
 
     @Option(names = "--model", required = true, paramLabel = "NAME", converter = ModelKindConverter.class,
             completionCandidates = ModelKindConverter.class, description = "One of: ${COMPLETION-CANDIDATES}.")
@@ -125,7 +133,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     SelectionMetric metric;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "" + TextClassifierTrainer.DEFAULT_SEED,
-            description = "Seeds weights, data order and dropout. Default: ${DEFAULT-VALUE}.")
+            description = "Seeds weights, data order, dropout and the --dev-fraction split. Default: ${DEFAULT-VALUE}.")
     int seed;
 
     @Option(names = "--resume",
@@ -161,10 +169,13 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     /** Reads the data, trains and saves, as the parsed options say. */
     public TrainedClassifier run() throws IOException, CheckpointException {
         Threads.apply(threads);
+        if (dev != null && devFraction != null) {
+            throw new ParameterException(spec.commandLine(), "give --dev or --dev-fraction, not both");
+        }
         DatasetColumns columns = new DatasetColumns(textColumn, textPairColumn, labelColumn);
+        Dataset trainSet = Dataset.read(train, columns);
         TextClassifierTrainer.Builder trainer = TextClassifierTrainer.builder()
                 .model(model)
-                .train(Dataset.read(train, columns))
                 .outputDir(out)
                 .gradientAccumulation(accumulation)
                 .evaluateEvery(evaluateEvery)
@@ -173,6 +184,12 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 .seed(seed)
                 .resume(resume)
                 .device(device);
+        if (devFraction != null) {
+            Dataset.HeldOut split = trainSet.holdOut(devFraction, seed);
+            trainSet = split.train();
+            trainer.dev(split.dev());
+        }
+        trainer.train(trainSet);
         if (dev != null) {
             DatasetColumns devColumns = new DatasetColumns(
                     devTextColumn != null ? devTextColumn : textColumn,

@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 class DatasetTest {
 
@@ -46,6 +50,34 @@ class DatasetTest {
                 tmp.resolve("q.label"), "DESC:manner How did serfdom develop ?\nNUM:date When ?\n");
         Dataset data = Dataset.read(file);
         assertEquals(List.of("DESC", "NUM"), data.examples().stream().map(Example::label).toList());
+    }
+
+    @Test
+    void holdOutKeepsEachLabelsShareAndLosesNothing() throws Exception {
+        Dataset trec = Dataset.read(Fixtures.trec());
+        Dataset.HeldOut split = trec.holdOut(0.1, 7);
+        // round(10%) of ABBR 86, DESC 1162, ENTY 1248, HUM 1219, LOC 834, NUM 895
+        assertEquals(Map.of("ABBR", 9L, "DESC", 116L, "ENTY", 125L, "HUM", 122L, "LOC", 83L, "NUM", 90L),
+                labelCounts(split.dev()));
+        assertEquals(trec.size() - 545, split.train().size());
+        List<Example> rejoined = new ArrayList<>(split.train().examples());
+        rejoined.addAll(split.dev().examples());
+        assertEquals(counts(trec.examples()), counts(rejoined));
+        assertEquals(split.dev().examples(), trec.holdOut(0.1, 7).dev().examples());
+        assertNotEquals(split.dev().examples(), trec.holdOut(0.1, 8).dev().examples());
+        assertTrue(split.dev().source().contains("train_5500.label"), split.dev().source());
+
+        Dataset unlabelled = Dataset.of(List.of(Example.of("a", "x"), new Example("b", null, null)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unlabelled.holdOut(0.5, 1));
+        assertTrue(e.getMessage().startsWith("example 2 of in-memory examples has no label"), e.getMessage());
+    }
+
+    private static Map<String, Long> labelCounts(Dataset data) {
+        return data.examples().stream().collect(Collectors.groupingBy(Example::label, Collectors.counting()));
+    }
+
+    private static Map<Example, Long> counts(List<Example> examples) {
+        return examples.stream().collect(Collectors.groupingBy(e -> e, Collectors.counting()));
     }
 
     @Test

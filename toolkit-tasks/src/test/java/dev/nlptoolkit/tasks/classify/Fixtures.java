@@ -39,6 +39,10 @@ final class Fixtures {
         return DATASETS.resolve("sst2").resolve(file);
     }
 
+    static Path trec() {
+        return DATASETS.resolve("trec").resolve("train_5500.label");
+    }
+
     /** The first {@code n} messages of the SMS Spam Collection ({@code label<TAB>text}, no header). */
     static List<Example> smsSpam(int from, int to) throws IOException {
         TabularReader reader = TabularReader.builder()

@@ -186,6 +186,19 @@ class ScratchClassifierTest {
         }
     }
 
+    /** TREC: 5,444 questions in batches of 128 are 43 steps an epoch, so 2,000 steps take 47 epochs; in 16s, 10. */
+    @Test
+    void smallDataSetsGetEnoughEpochsByDefault() throws Exception {
+        Dataset trec = Dataset.read(Fixtures.trec());
+        TextClassifierTrainer.Builder builder = TextClassifierTrainer.builder()
+                .model(ModelKind.BILSTM_ATTENTION).train(trec).outputDir(tmp.resolve("unused"));
+        assertEquals(47, builder.build().hyperParameters().epochs());
+        assertEquals(10, builder.batchSize(16).build().hyperParameters().epochs());
+        assertEquals(HyperParameters.MAX_SCRATCH_EPOCHS,
+                builder.train(trec.slice(0, 100)).build().hyperParameters().epochs());
+        assertEquals(3, builder.epochs(3).build().hyperParameters().epochs());
+    }
+
     @Test
     void resumeWithoutACheckpointSaysWhatToDo() {
         CheckpointException e = assertThrows(CheckpointException.class,

@@ -90,6 +90,31 @@ class ClassifyCommandsTest {
         assertTrue(json.getAsJsonObject("per_class").has("spam"));
     }
 
+    /** A vanishing perturbation changes nothing; a large one costs accuracy, unknown labels still counted. */
+    @Test
+    void evaluateUnderAttackReportsTheAccuracyDrop() throws Exception {
+        Path data = Files.writeString(tmp.resolve("eval.tsv"),
+                Files.readString(dev) + "maybe\tsee you at the match tonight\n");
+        double clean = 0;
+        for (String epsilon : List.of("1e-6", "10")) {
+            Execution run = execute("evaluate", "--model", model.toString(), "--data", data.toString(),
+                    "--attack-epsilon", epsilon, "--threads", "1");
+            assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+            JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+            clean = json.get("accuracy").getAsDouble();
+            JsonObject attacked = json.getAsJsonObject("under_attack");
+            assertEquals(Float.parseFloat(epsilon), attacked.get("epsilon").getAsFloat());
+            assertEquals(DEV + 1, attacked.get("n").getAsInt());
+            assertEquals(1, attacked.getAsJsonObject("unknown_gold").get("maybe").getAsInt());
+            double underAttack = attacked.get("accuracy").getAsDouble();
+            if (epsilon.equals("1e-6")) {
+                assertEquals(clean, underAttack, run.out());
+            } else {
+                assertTrue(underAttack < clean - 0.05, run.out());
+            }
+        }
+    }
+
     @Test
     void predictKeepsOrderAndAnswersBadLinesWithErrors() throws Exception {
         Path in = Files.writeString(tmp.resolve("in.jsonl"), String.join("\n",
@@ -151,7 +176,7 @@ class ClassifyCommandsTest {
     }
 
     @Test
-    void bertWithoutInitSaysWhatIsMissing() {
+    void badOptionCombinationsSayWhatIsWrong() {
         Execution run = execute("train-classifier", "--train", dev.toString(), "--model", "bert",
                 "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
@@ -160,6 +185,10 @@ class ClassifyCommandsTest {
                 "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, unknown.status());
         assertTrue(unknown.err().contains("bilstm-attention"), unknown.err());
+        Execution twoDevSets = execute("train-classifier", "--train", dev.toString(), "--dev", dev.toString(),
+                "--dev-fraction", "0.1", "--model", "lstm", "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, twoDevSets.status());
+        assertTrue(twoDevSets.err().contains("--dev or --dev-fraction, not both"), twoDevSets.err());
     }
 
     @Test
