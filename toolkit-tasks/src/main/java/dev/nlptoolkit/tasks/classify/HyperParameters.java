@@ -20,7 +20,7 @@ public record HyperParameters(
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;
     /** The global gradient norm is clipped to this before each update. */
     public static final double DEFAULT_CLIP_NORM = 1.0;
-    /** Optimizer steps between evaluations on the dev set (and at each epoch's end when epochs are longer). */
+    /** Optimizer steps between evaluations on the dev set (besides one at each epoch's end). */
     public static final int DEFAULT_EVALUATE_EVERY = 100;
     /** Evaluations without improvement of the selection metric before training stops. */
     public static final int DEFAULT_PATIENCE = 10;

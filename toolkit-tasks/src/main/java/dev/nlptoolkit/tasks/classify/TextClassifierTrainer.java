@@ -195,7 +195,7 @@ public final class TextClassifierTrainer {
             if (b.dev != null) {
                 loop.optEvaluator(scope -> SelectionMetric.all(
                                 ClassifierModel.evaluate(network, scope, b.dev, EVALUATION_BATCH_SIZE)),
-                                b.evaluateEvery, evaluateAtEpochEnd(stepsPerEpoch))
+                                b.evaluateEvery, true)
                         .optEarlyStopping(new EarlyStopping(b.selection.key(), EarlyStopping.Mode.MAX, b.patience, 0));
             }
             if (b.maxMinutes != null) {
@@ -207,15 +207,6 @@ public final class TextClassifierTrainer {
             TrainingLoop<Batch<Item>> built = loop.build();
             return b.resume ? built.resume(manager) : built.run(manager);
         }
-    }
-
-    /**
-     * Whether to evaluate at each epoch's end too: not when epochs are shorter than the evaluation
-     * interval, where it would only crowd the evaluations and make the patience, counted in
-     * evaluations, run out within a few epochs on a small data set.
-     */
-    private boolean evaluateAtEpochEnd(long stepsPerEpoch) {
-        return b.evaluateEvery == 0 || stepsPerEpoch >= b.evaluateEvery;
     }
 
     /** Mean cross-entropy of the batch in training mode (dropout on), plus the adversarial terms when asked. */

@@ -119,8 +119,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--evaluate-every", paramLabel = "STEPS",
             defaultValue = "" + HyperParameters.DEFAULT_EVALUATE_EVERY,
-            description = "Evaluate every STEPS optimizer steps, and at epoch ends when epochs are longer"
-                    + " (0: at epoch ends only)."
+            description = "Also evaluate every STEPS optimizer steps (0: at epoch ends only)."
                     + " Default: ${DEFAULT-VALUE}.")
     long evaluateEvery;
 
