@@ -14,6 +14,7 @@ import ai.djl.util.PairList;
 import com.google.gson.JsonObject;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
+import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.transformer.Activation;
 import dev.nlptoolkit.models.transformer.LayerNorm;
@@ -29,15 +30,20 @@ import java.util.List;
  * embeddings scaled by sqrt(E) plus sinusoidal positions, dropout, a {@link TransformerEncoder}
  * (pre-norm by default), the mean of the outputs over the real tokens, and a linear layer.
  *
- * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, E). No token weights (the
- * encoder does not hand out its attention maps). Children {@code embedding}, {@code positions},
- * {@code dropout}, {@code encoder}, {@code classifier}.
+ * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, E); token weights (B, T)
+ * outside training: the last layer's attention each token receives, averaged over heads and real
+ * tokens. Children {@code embedding}, {@code positions}, {@code dropout}, {@code encoder},
+ * {@code classifier}.
  */
 public final class TransformerClassifier extends AbstractBlock implements TextClassifier {
 
     private static final byte VERSION = 1;
     private static final int TIME_AXIS = 1;
     private static final int FEATURE_AXIS = 2;
+    /** Heads N in attention probabilities (B, N, T, T). */
+    private static final int HEAD_AXIS = 1;
+    /** Queries in per-query attention (B, T, T). */
+    private static final int QUERY_AXIS = 1;
 
     private final Config config;
     private final float embeddingScale;
@@ -87,7 +93,9 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         x = dropout.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         NDArray mask = input.attentionMask();
         // (B, T, E), garbage at padded positions, which the pooling skips
-        NDArray encoded = encoder.encode(parameterStore, AttentionInput.selfAttention(x, mask), training);
+        AttentionOutput attended = encoder.encodeWithLastWeights(
+                parameterStore, AttentionInput.selfAttention(x, mask), training);
+        NDArray encoded = attended.output();
         // (B, T) -> (B, T, 1)
         NDArray real = mask.toType(encoded.getDataType(), false).expandDims(FEATURE_AXIS);
         // (B, T, E) -> (B, E) summed over real tokens, / (B, 1) counts
@@ -95,7 +103,20 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         NDArray dropped = dropout.forward(parameterStore, new NDList(representation), training).singletonOrThrow();
         // (B, E) -> (B, C)
         NDArray logits = classifier.forward(parameterStore, new NDList(dropped), training).singletonOrThrow();
-        return new ClassifierOutput(logits, representation, null);
+        return new ClassifierOutput(logits, representation, training ? null : attentionReceived(attended, real));
+    }
+
+    /**
+     * (B, T): the last layer's attention each token receives, averaged over heads and over the real
+     * tokens, whose mean the pooling takes; sums to 1 per sequence and is 0 on padding.
+     *
+     * @param real (B, T, 1) 1 at real tokens, 0 at padding
+     */
+    private static NDArray attentionReceived(AttentionOutput attended, NDArray real) {
+        // (B, N, T, T) -> (B, T, T): query rows, key columns
+        NDArray perQuery = attended.weights().mean(new int[] {HEAD_AXIS});
+        // (B, T, T) -> (B, T): summed over the real queries, / (B, 1) their count
+        return perQuery.mul(real).sum(new int[] {QUERY_AXIS}).div(real.sum(new int[] {TIME_AXIS}));
     }
 
     @Override

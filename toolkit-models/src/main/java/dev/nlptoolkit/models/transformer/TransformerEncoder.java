@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
+import dev.nlptoolkit.models.attention.AttentionOutput;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,11 +47,16 @@ public final class TransformerEncoder extends AbstractBlock {
 
     /** The typed forward pass: (B, T, E) -> (B, T, E). */
     public NDArray encode(ParameterStore ps, AttentionInput input, boolean training) {
-        NDArray x = input.query();
+        return encodeWithLastWeights(ps, input, training).output();
+    }
+
+    /** The forward pass, with the last layer's attention probabilities (B, N, T, T) as the weights. */
+    public AttentionOutput encodeWithLastWeights(ParameterStore ps, AttentionInput input, boolean training) {
+        AttentionOutput x = new AttentionOutput(input.query(), null);
         for (TransformerEncoderLayer layer : layers) {
-            x = layer.encode(ps, input.withQuery(x), training);
+            x = layer.encodeWithWeights(ps, input.withQuery(x.output()), training);
         }
-        return norm == null ? x : Sublayers.apply(ps, norm, x, training);
+        return norm == null ? x : new AttentionOutput(Sublayers.apply(ps, norm, x.output(), training), x.weights());
     }
 
     @Override

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
+import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.SelfAttention;
 
 /**
@@ -54,14 +55,23 @@ public final class TransformerEncoderLayer extends AbstractBlock {
 
     /** The typed forward pass: (B, T, E) -> (B, T, E). */
     public NDArray encode(ParameterStore ps, AttentionInput input, boolean training) {
+        return encodeWithWeights(ps, input, training).output();
+    }
+
+    /** The forward pass, with its self-attention's probabilities (B, N, T, T) as the weights. */
+    public AttentionOutput encodeWithWeights(ParameterStore ps, AttentionInput input, boolean training) {
         if (!input.isSelfAttention()) {
             throw new IllegalArgumentException(
                     "an encoder layer attends a sequence to itself: pass AttentionInput.selfAttention(x, mask)");
         }
-        NDArray x = Sublayers.residual(ps, input.query(), norm1,
-                h -> selfAttn.attend(ps, input.withQuery(h), training).output(), config, training);
-        return Sublayers.residual(ps, x, norm2,
+        AttentionOutput[] attended = new AttentionOutput[1];
+        NDArray x = Sublayers.residual(ps, input.query(), norm1, h -> {
+            attended[0] = selfAttn.attend(ps, input.withQuery(h), training);
+            return attended[0].output();
+        }, config, training);
+        NDArray out = Sublayers.residual(ps, x, norm2,
                 h -> Sublayers.feedForward(ps, h, linear1, linear2, config, training), config, training);
+        return new AttentionOutput(out, attended[0].weights());
     }
 
     @Override

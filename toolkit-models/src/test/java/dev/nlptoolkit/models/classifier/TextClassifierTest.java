@@ -125,7 +125,7 @@ class TextClassifierTest {
         assertEquals(CLASSES, model.numClasses());
         assertEquals(new Shape(batch, STEPS, EMBED), model.embed(store, input, false).getShape());
         assertClose(out.logits(), model.forward(store, input.toNDList(), false).singletonOrThrow(), type + " forward");
-        if (type == ModelType.BILSTM_ATTENTION) {
+        if (type == ModelType.BILSTM_ATTENTION || type == ModelType.TRANSFORMER) {
             NDArray weights = out.tokenWeights();
             assertEquals(new Shape(batch, STEPS), weights.getShape());
             assertClose(manager.ones(new Shape(batch)), weights.sum(new int[] {1}), "weights sum to 1");

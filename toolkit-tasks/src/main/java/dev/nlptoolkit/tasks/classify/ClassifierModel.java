@@ -82,8 +82,9 @@ public final class ClassifierModel implements AutoCloseable {
      * Predicts {@code inputs}; the results are in input order.
      *
      * @param explainTopK the most-attended tokens to report with each prediction (0: none):
-     *     bilstm-attention's pooling weights, BERT's last-layer attention from [CLS] averaged over heads;
-     *     rnn, lstm, rcnn and transformer (which pools without attention weights) report none
+     *     bilstm-attention's pooling weights, transformer's last-layer attention received (averaged
+     *     over heads and tokens), BERT's last-layer attention from [CLS] averaged over heads; rnn, lstm
+     *     and rcnn have no attention and report none
      */
     public List<Prediction> predict(List<TextInput> inputs, int batchSize, int explainTopK) {
         if (explainTopK < 0) {
