@@ -159,6 +159,11 @@ public final class ClassificationMetrics {
      * {@code "unknown_gold": {label: count}} when there are such labels.
      */
     public String toJson() {
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJsonTree());
+    }
+
+    /** {@link #toJson()}'s object, to embed in a larger JSON document. */
+    public JsonObject toJsonTree() {
         JsonObject root = new JsonObject();
         root.addProperty("n", n);
         root.addProperty("accuracy", accuracy);
@@ -180,7 +185,7 @@ public final class ClassificationMetrics {
             unknownGold.forEach(unknown::addProperty);
             root.add("unknown_gold", unknown);
         }
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root);
+        return root;
     }
 
     private static JsonObject counts(SortedMap<String, SortedMap<String, Long>> confusion) {

@@ -8,7 +8,6 @@ import dev.nlptoolkit.tasks.classify.DatasetColumns;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,12 +76,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         Dataset dataset = Dataset.read(data, new DatasetColumns(textColumn, textPairColumn, labelColumn));
         JsonObject json;
         try (ClassifierModel classifier = ClassifierModel.load(model, device)) {
-            json = JsonParser.parseString(classifier.evaluate(dataset, batchSize).toJson()).getAsJsonObject();
+            json = classifier.evaluate(dataset, batchSize).toJsonTree();
             if (attackEpsilon != null) {
                 JsonObject attacked = new JsonObject();
                 attacked.addProperty("epsilon", attackEpsilon);
-                JsonParser.parseString(classifier.evaluateUnderAttack(dataset, batchSize, attackEpsilon).toJson())
-                        .getAsJsonObject().entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));
+                classifier.evaluateUnderAttack(dataset, batchSize, attackEpsilon).toJsonTree()
+                        .entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));
                 json.add(UNDER_ATTACK, attacked);
             }
         }

@@ -13,7 +13,6 @@ import dev.nlptoolkit.tasks.classify.TrainedClassifier;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -237,7 +236,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         json.addProperty("stop_reason", result.training().reason().name().toLowerCase(Locale.ROOT));
         json.addProperty("best_step", result.training().bestStep());
         json.addProperty("elapsed_s", result.elapsedSeconds());
-        result.devMetrics().ifPresent(m -> json.add("dev", JsonParser.parseString(m.toJson())));
+        result.devMetrics().ifPresent(m -> json.add("dev", m.toJsonTree()));
         return json;
     }
 }
