@@ -105,18 +105,14 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
     }
 
     @Override
-    public List<String> tokens(String text) {
-        return Arrays.asList(tokenizer.encode(text).getTokens());
-    }
-
-    @Override
-    public boolean[] specialTokens(String text) {
-        long[] mask = tokenizer.encode(text).getSpecialTokenMask();
+    public TextTokens tokenize(String text) {
+        Encoding encoding = tokenizer.encode(text);
+        long[] mask = encoding.getSpecialTokenMask();
         boolean[] special = new boolean[mask.length];
         for (int t = 0; t < mask.length; t++) {
             special[t] = mask[t] != 0;
         }
-        return special;
+        return new TextTokens(Arrays.asList(encoding.getTokens()), special);
     }
 
     @Override

@@ -23,16 +23,15 @@ public interface TextTokenizer {
     TokenBatch encode(List<String> texts, List<String> pairs);
 
     /**
-     * The token strings of {@code text}, one per id of {@code encode(List.of(text))} row 0 (special
-     * tokens included), for showing which token an explanation or attention weight refers to.
+     * The tokens of {@code text}, one per id of {@code encode(List.of(text))} row 0 (special tokens
+     * included and flagged), for showing which token an explanation or attention weight refers to.
      */
-    List<String> tokens(String text);
+    TextTokens tokenize(String text);
 
-    /**
-     * Which of {@link #tokens}{@code (text)} the tokenizer added rather than read from the text
-     * ({@code [CLS]}, {@code [SEP]}, start and end markers): explanations leave them out.
-     */
-    boolean[] specialTokens(String text);
+    /** The token strings of {@link #tokenize}{@code (text)}. */
+    default List<String> tokens(String text) {
+        return tokenize(text).tokens();
+    }
 
     /** The number of ids, i.e. the rows an embedding table for this tokenizer needs. */
     int vocabularySize();

@@ -66,20 +66,16 @@ public final class WordTokenizer implements TextTokenizer {
 
     /** Unknown words keep their surface form here, though they are encoded as the unknown-word id. */
     @Override
-    public List<String> tokens(String text) {
-        return row(text, null).tokens;
-    }
-
-    @Override
-    public boolean[] specialTokens(String text) {
-        boolean[] special = new boolean[row(text, null).tokens.size()];
+    public TextTokens tokenize(String text) {
+        List<String> tokens = row(text, null).tokens;
+        boolean[] special = new boolean[tokens.size()];
         if (start != null) {
             special[0] = true;
         }
         if (end != null) {
             special[special.length - 1] = true;
         }
-        return special;
+        return new TextTokens(tokens, special);
     }
 
     /** A row's tokens and the index where token type 1 starts ({@code Integer.MAX_VALUE} for a single text). */

@@ -81,7 +81,7 @@ class HfTokenizerTest {
     void tokensLineUpWithIds() throws Exception {
         try (HfTokenizer tokenizer = HfTokenizer.builder().setPath(dir.resolve("tokenizer.json")).build()) {
             assertEquals(List.of("[CLS]", "ok", "[SEP]"), tokenizer.tokens("ok"));
-            assertArrayEquals(new boolean[] {true, false, true}, tokenizer.specialTokens("ok"));
+            assertArrayEquals(new boolean[] {true, false, true}, tokenizer.tokenize("ok").special());
             List<String> tokens = tokenizer.tokens(texts.get(1));
             assertEquals(tokenizer.encode(List.of(texts.get(1))).lengths()[0], tokens.size());
             assertTrue(tokens.contains("cafe"), "BERT uncased strips accents: " + tokens);

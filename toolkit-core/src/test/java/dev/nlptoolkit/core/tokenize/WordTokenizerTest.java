@@ -86,7 +86,7 @@ class WordTokenizerTest {
         assertArrayEquals(new long[][] {{1, 1, 1, 0, 0, 0, 0}, {1, 1, 1, 1, 1, 1, 1}}, batch.attentionMask());
         assertArrayEquals(new int[] {3, 7}, batch.lengths());
         assertEquals(List.of("[CLS]", "the", "unseen", "film"), tokenizer.tokens("the unseen film"));
-        assertArrayEquals(new boolean[] {true, false, false, false}, tokenizer.specialTokens("the unseen film"));
+        assertArrayEquals(new boolean[] {true, false, false, false}, tokenizer.tokenize("the unseen film").special());
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray ids = batch.inputIds(manager);
             assertEquals(new Shape(2, 7), ids.getShape());
@@ -101,7 +101,7 @@ class WordTokenizerTest {
                 .optStartToken("<s>").optEndToken("</s>").optSeparatorToken("[SEP]").optMaxLength(7).build();
         assertEquals(List.of("<s>", "a", "good", ",", "good", "film", "</s>"), tokenizer.tokens("A good, good film."));
         assertArrayEquals(new boolean[] {true, false, false, false, false, false, true},
-                tokenizer.specialTokens("A good, good film."));
+                tokenizer.tokenize("A good, good film.").special());
         TokenBatch pair = tokenizer.encode(List.of("a b c d e"), List.of("x y"));
         // 7 - 3 special tokens leave 4 words: "a b c d e" loses 3, "x y" none.
         assertEquals(List.of("<s>", "a", "b", "[SEP]", "x", "y", "</s>").stream().map(vocabulary::id).mapToLong(Integer::longValue)

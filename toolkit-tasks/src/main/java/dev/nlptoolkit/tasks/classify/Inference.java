@@ -2,6 +2,7 @@ package dev.nlptoolkit.tasks.classify;
 
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
+import dev.nlptoolkit.core.tokenize.TextTokens;
 import dev.nlptoolkit.models.adversarial.AdversarialTraining;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
@@ -42,7 +43,8 @@ final class Inference {
      */
     static List<Prediction> predictUnderAttack(ClassifierNetwork network, NDManager manager, List<TextInput> inputs,
             int[] labelIds, int batchSize, float epsilon) {
-        AdversarialTraining attack = AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
+        AdversarialTraining attack =
+                AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
         return inLengthOrder(inputs, batchSize, (indices, items) -> {
             List<EncodedText> encoded = encode(network, items);
             try (NDManager scope = manager.newSubManager()) {
@@ -140,13 +142,12 @@ final class Inference {
      */
     private static List<TokenWeight> explain(
             ClassifierNetwork network, String text, int length, float[] weights, int offset, int topK) {
-        List<String> tokens = network.tokenizer().tokens(text);
-        boolean[] special = network.tokenizer().specialTokens(text);
-        int shown = Math.min(tokens.size(), length);
+        TextTokens tokens = network.tokenizer().tokenize(text);
+        int shown = Math.min(tokens.tokens().size(), length);
         List<TokenWeight> all = new ArrayList<>(shown);
         for (int t = 0; t < shown; t++) {
-            if (!special[t]) {
-                all.add(new TokenWeight(tokens.get(t), t, weights[offset + t]));
+            if (!tokens.special()[t]) {
+                all.add(new TokenWeight(tokens.tokens().get(t), t, weights[offset + t]));
             }
         }
         all.sort(Comparator.comparingDouble(TokenWeight::weight).reversed().thenComparingInt(TokenWeight::position));
