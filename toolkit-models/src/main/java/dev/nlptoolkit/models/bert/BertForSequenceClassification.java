@@ -99,17 +99,22 @@ public final class BertForSequenceClassification extends AbstractBlock implement
     public ClassifierOutput classifyEmbedded(
             ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
         BertInput bertInput = BertInput.of(input.tokenIds(), input.attentionMask(), input.tokenTypeIds());
-        if (training) {
-            BertClassifierOutput out = forwardFromWordEmbeddings(parameterStore, embeddings, bertInput, true);
-            return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), null);
-        }
-        BertClassifierOutput out = forwardFromWordEmbeddings(
-                parameterStore, embeddings, bertInput, false, BertModel.Extra.ATTENTIONS);
+        // attention maps only to explain with: training would keep them all for backward
+        BertModel.Extra[] extras = training
+                ? new BertModel.Extra[0]
+                : new BertModel.Extra[] {BertModel.Extra.ATTENTIONS};
+        BertClassifierOutput out = forwardFromWordEmbeddings(parameterStore, embeddings, bertInput, training, extras);
+        return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), training ? null : fromFirstToken(out));
+    }
+
+    /**
+     * (B, T): where the first token, the one the pooler reads, looks in the last layer, averaged over
+     * heads; 0 at padding, as the key mask gives it no probability.
+     */
+    private static NDArray fromFirstToken(BertClassifierOutput out) {
         List<NDArray> maps = out.bert().attentions();
-        // (B, N, T, T) -> (B, N, T) -> (B, T): where the first token, the one the pooler reads, looks in
-        // the last layer, averaged over heads; 0 at padding, as the key mask gives it no probability
-        NDArray fromFirst = maps.get(maps.size() - 1).get(new NDIndex(":, :, 0, :"));
-        return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), fromFirst.mean(new int[] {HEAD_AXIS}));
+        // (B, N, T, T) -> (B, N, T) -> (B, T)
+        return maps.get(maps.size() - 1).get(new NDIndex(":, :, 0, :")).mean(new int[] {HEAD_AXIS});
     }
 
     @Override
