@@ -60,6 +60,8 @@ public final class Plots {
     /** Each head's grid aims at this many pixels a side, so that four heads fit a notebook's width. */
     static final int HEAD_GRID_PIXELS = 300;
     static final int MAX_HEAD_CELL = 32;
+    /** Cell side of a token-weight row: room for a two-decimal weight. */
+    static final int TOKEN_CELL = 40;
     /** Confusion matrices above this many labels leave the counts out of the cells. */
     static final int MAX_ANNOTATED_LABELS = 20;
 
@@ -221,6 +223,36 @@ public final class Plots {
                     .build());
         }
         return out;
+    }
+
+    /**
+     * How much each token of one input weighs in the prediction (an attention pooling's weights), as
+     * one row of cells under the tokens, each printed with its weight.
+     */
+    public static BufferedImage tokenWeights(List<String> tokens, float[] weights, String title) {
+        return tokenWeightsHeatmap(tokens, weights, title).render();
+    }
+
+    static Heatmap tokenWeightsHeatmap(List<String> tokens, float[] weights, String title) {
+        if (weights.length != tokens.size()) {
+            throw new IllegalArgumentException("got " + weights.length + " weights for " + tokens.size() + " tokens");
+        }
+        double max = 0;
+        String[][] text = new String[1][weights.length];
+        for (int t = 0; t < weights.length; t++) {
+            max = Math.max(max, weights[t]);
+            text[0][t] = String.format(Locale.ROOT, "%.2f", weights[t]);
+        }
+        return Heatmap.builder()
+                .setValues(toDouble(new float[][] {weights}))
+                .optColumnLabels(tokens)
+                .optRowLabels(List.of("weight"))
+                .optCellText(text)
+                .optTitle(title)
+                .optRange(0, max > 0 ? max : 1)
+                .optCellSize(TOKEN_CELL)
+                .optColorBar(false)
+                .build();
     }
 
     /**
