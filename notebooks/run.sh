@@ -9,6 +9,9 @@
 # into the committed notebooks (commit them: readers see the plots without running anything).
 # --install runs `mvn install` even when the toolkit's jars are already in the local repository.
 #
+# Each notebook runs through nbconvert's ExecutePreprocessor (what `jupyter nbconvert --to notebook
+# --execute --ExecutePreprocessor.kernel_name=java` runs; execute.py) on the JJava kernel.
+#
 # Installs what is missing: nbconvert, nbclient and the JJava kernel into a virtual environment
 # under notebooks/.venv (ignored by git; NOTEBOOKS_VENV moves it), and the toolkit's jars into the
 # local Maven repository (`mvn -q install -DskipTests`), from which the notebooks' `%maven` cells
@@ -71,28 +74,12 @@ export DJL_OFFLINE=true
 
 for nb in "${notebooks[@]}"; do
     name="$(basename "$nb")"
-    log="$out/${name%.ipynb}.log"
     start=$SECONDS
-    if $update; then target=(--inplace); else target=(--output-dir "$out"); fi
-    if ! "$venv/bin/jupyter" nbconvert --to notebook --execute "${target[@]}" \
-            --ExecutePreprocessor.kernel_name=java --ExecutePreprocessor.timeout=600 \
-            --ExecutePreprocessor.record_timing=False \
-            --Exporter.preprocessors=nbconvert.preprocessors.CoalesceStreamsPreprocessor "$nb" > "$log" 2>&1; then
-        "$venv/bin/python" - "$nb" "$log" <<'PY' >&2
-import json, re, sys
-nb, log = sys.argv[1], open(sys.argv[2], encoding="utf-8").read()
-# nbclient quotes the failing cell's source between two rules of dashes
-match = re.search(r"An error occurred while executing the following cell:\n-+\n(.*?)\n-+\n", log, re.S)
-cells = [c for c in json.load(open(nb, encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-where = "a cell"
-if match:
-    for i, cell in enumerate(cells, 1):
-        if "".join(cell["source"]).strip() == match.group(1).strip():
-            where = "code cell %d (%s)" % (i, "".join(cell["source"]).strip().splitlines()[0])
-            break
-print("run.sh: %s failed at %s" % (nb.split("/")[-1], where))
-print("\n".join(log.strip().splitlines()[-25:]))
-PY
+    if $update; then target="$nb"; else target="$out/$name"; fi
+    log="$out/${name%.ipynb}.log"
+    if ! "$venv/bin/python" "$here/execute.py" "$nb" "$target" java 2> "$log"; then
+        # the kernel's own start and stop lines ("[I ...]") say nothing about the failure
+        grep -v '^\[I ' "$log" | tail -30 >&2
         exit 1
     fi
     echo "run.sh: $name ok in $((SECONDS - start)) s" >&2

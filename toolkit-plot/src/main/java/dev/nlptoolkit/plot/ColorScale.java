@@ -1,6 +1,7 @@
 package dev.nlptoolkit.plot;
 
 import java.awt.Color;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ public enum ColorScale {
     private final List<Color> stops;
 
     ColorScale(int... rgb) {
-        stops = java.util.Arrays.stream(rgb).mapToObj(Color::new).toList();
+        stops = Arrays.stream(rgb).mapToObj(Color::new).toList();
     }
 
     /** The colour of {@code fraction} in [0, 1] (clamped) along the scale, interpolated linearly. */
