@@ -95,9 +95,9 @@ public final class BpeTrainer {
         private final int[][] symbols;
         private final int[] lengths;
         private final long[] counts;
-        private final Map<Long, long[]> pairCounts = new HashMap<>();
+        private final PairTable pairs = new PairTable();
         private final PriorityQueue<Candidate> queue = new PriorityQueue<>(BEST_FIRST);
-        private Map<Long, WordList> gained = new HashMap<>();
+        private final List<PairStats> gained = new ArrayList<>();
 
         Learner(Map<String, long[]> wordCounts) {
             BpeVocabulary.SPECIAL_TOKENS.forEach(this::add);
@@ -130,7 +130,7 @@ public final class BpeTrainer {
             List<long[]> merges = new ArrayList<>();
             while (tokenToId.size() < vocabularySize && !queue.isEmpty()) {
                 Candidate top = queue.poll();
-                long current = pairCounts.get(top.pair())[0];
+                long current = pairs.get(top.pair()).count;
                 if (top.count() != current) {
                     queue.add(new Candidate(top.pair(), current, top.words()));
                     continue;
@@ -181,22 +181,25 @@ public final class BpeTrainer {
          * merged pair itself is never decremented: it is not queued again, so its count is unused.
          */
         private void change(int w, int left, int right, int delta) {
-            long key = pair(left, right);
-            pairCounts.computeIfAbsent(key, k -> new long[1])[0] += delta * counts[w];
+            PairStats stats = pairs.get(pair(left, right));
+            stats.count += delta * counts[w];
             if (delta > 0) {
-                gained.computeIfAbsent(key, k -> new WordList()).add(w);
+                if (stats.gainedIn.isEmpty()) {
+                    gained.add(stats);
+                }
+                stats.gainedIn.add(w);
             }
         }
 
         /** Queues every pair that gained occurrences, with the words it gained them in. */
         private void queueGained() {
-            for (Map.Entry<Long, WordList> entry : gained.entrySet()) {
-                long count = pairCounts.get(entry.getKey())[0];
-                if (count > 0) {
-                    queue.add(new Candidate(entry.getKey(), count, entry.getValue().toArray()));
+            for (PairStats stats : gained) {
+                if (stats.count > 0) {
+                    queue.add(new Candidate(stats.pair, stats.count, stats.gainedIn.toArray()));
                 }
+                stats.gainedIn.clear();
             }
-            gained = new HashMap<>();
+            gained.clear();
         }
 
         private List<BpeVocabulary.Merge> lastRankOfEachPair(List<long[]> merges) {
@@ -212,6 +215,70 @@ public final class BpeTrainer {
                 }
             }
             return kept;
+        }
+    }
+
+    /** A pair's count summed over the words, and the words it gained occurrences in since last queued. */
+    private static final class PairStats {
+
+        final long pair;
+        long count;
+        final WordList gainedIn = new WordList();
+
+        PairStats(long pair) {
+            this.pair = pair;
+        }
+    }
+
+    /** Pair to {@link PairStats}, open addressing on the long key: a boxed map costs most of the run. */
+    private static final class PairTable {
+
+        private static final double MAX_LOAD = 0.5;
+
+        private long[] keys = new long[1 << 16];
+        private PairStats[] values = new PairStats[1 << 16];
+        private int size;
+
+        /** The stats of {@code pair}, made with count 0 when absent. */
+        PairStats get(long pair) {
+            int mask = keys.length - 1;
+            int slot = slot(pair, mask);
+            while (values[slot] != null) {
+                if (keys[slot] == pair) {
+                    return values[slot];
+                }
+                slot = (slot + 1) & mask;
+            }
+            PairStats stats = new PairStats(pair);
+            keys[slot] = pair;
+            values[slot] = stats;
+            if (++size > keys.length * MAX_LOAD) {
+                grow();
+            }
+            return stats;
+        }
+
+        private static int slot(long pair, int mask) {
+            long h = pair * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32)) & mask;
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            PairStats[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new PairStats[oldValues.length * 2];
+            int mask = keys.length - 1;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldValues[i] != null) {
+                    int slot = slot(oldKeys[i], mask);
+                    while (values[slot] != null) {
+                        slot = (slot + 1) & mask;
+                    }
+                    keys[slot] = oldKeys[i];
+                    values[slot] = oldValues[i];
+                }
+            }
         }
     }
 
@@ -233,6 +300,14 @@ public final class BpeTrainer {
 
         int[] toArray() {
             return Arrays.copyOf(words, size);
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        void clear() {
+            size = 0;
         }
     }
 
