@@ -10,14 +10,6 @@ import java.util.stream.Collectors;
  */
 public enum BleuTokenizer {
 
-    /** No tokenization: words are split on whitespace only. Not recommended, as in sacreBLEU. */
-    NONE("none") {
-        @Override
-        public String tokenize(String line) {
-            return line;
-        }
-    },
-
     /** mteval-v13a, WMT's standard and sacreBLEU's default (sacrebleu/tokenizers/tokenizer_13a.py). */
     V13A("13a") {
         @Override
@@ -49,6 +41,14 @@ public enum BleuTokenizer {
             text = PUNCTUATION_BEFORE_NON_NUMBER.matcher(text).replaceAll(" $1 $2");
             text = SYMBOL.matcher(text).replaceAll(" $1 ");
             return String.join(" ", PythonText.split(text));
+        }
+    },
+
+    /** No tokenization: words are split on whitespace only. Not recommended, as in sacreBLEU. */
+    NONE("none") {
+        @Override
+        public String tokenize(String line) {
+            return line;
         }
     };
 

@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
             EvaluateCommand.class,
             PredictCommand.class,
             DemoCommand.class,
+            BleuCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {
 
