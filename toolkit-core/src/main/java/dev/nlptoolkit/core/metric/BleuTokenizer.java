@@ -52,7 +52,8 @@ public enum BleuTokenizer {
         }
     };
 
-    private static final Pattern ASCII_SYMBOL = Pattern.compile("([\\x7B-\\x7E\\x5B-\\x60\\x20-\\x26\\x28-\\x2B\\x3A-\\x40/])");
+    private static final Pattern ASCII_SYMBOL =
+            Pattern.compile("([\\x7B-\\x7E\\x5B-\\x60\\x20-\\x26\\x28-\\x2B\\x3A-\\x40/])");
     private static final Pattern POINT_AFTER_NON_DIGIT = Pattern.compile("([^0-9])([.,])");
     private static final Pattern POINT_BEFORE_NON_DIGIT = Pattern.compile("([.,])([^0-9])");
     private static final Pattern DASH_AFTER_DIGIT = Pattern.compile("([0-9])(-)");

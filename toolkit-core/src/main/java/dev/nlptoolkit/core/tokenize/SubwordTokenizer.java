@@ -49,7 +49,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     public static SubwordTokenizer load(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(HfTokenizer.TOKENIZER_FILE) : path;
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no tokenizer file at " + file + ": pass a tokenizer.json or a model directory holding one");
+            throw new IOException("no tokenizer file at " + file
+                    + ": pass a tokenizer.json or a model directory holding one");
         }
         int vocabularySize = readVocabularySize(file);
         // Explicit options, so that no padding, truncation or post-processing stored in the file applies.
@@ -72,11 +73,11 @@ public final class SubwordTokenizer implements AutoCloseable {
             throw new IOException(file + " is not a tokenizer.json: " + e.getMessage(), e);
         }
         JsonElement model = root.isJsonObject() ? root.getAsJsonObject().get("model") : null;
-        if (model == null || !model.isJsonObject() || !new JsonPrimitive("BPE").equals(model.getAsJsonObject().get("type"))
-                || !(model.getAsJsonObject().get("vocab") instanceof JsonObject)) {
+        if (!(model instanceof JsonObject bpe) || !new JsonPrimitive("BPE").equals(bpe.get("type"))
+                || !(bpe.get("vocab") instanceof JsonObject)) {
             throw new IOException(file + " holds no BPE model with a vocab: write it with BpeVocabulary.write");
         }
-        JsonObject vocab = model.getAsJsonObject().getAsJsonObject("vocab");
+        JsonObject vocab = bpe.getAsJsonObject("vocab");
         for (int id = 0; id < BpeVocabulary.SPECIAL_TOKENS.size(); id++) {
             String special = BpeVocabulary.SPECIAL_TOKENS.get(id);
             if (!new JsonPrimitive(id).equals(vocab.get(special))) {

@@ -41,7 +41,8 @@ import java.util.zip.GZIPInputStream;
         name = "bleu",
         description = {
             "Score detokenised hypotheses against one or more reference files, one segment a line, and print one"
-                    + " JSON object: {\"bleu\", \"precisions\", \"bp\", \"sys_len\", \"ref_len\", \"chrf\", \"signature\"}.",
+                    + " JSON object: {\"bleu\", \"precisions\", \"bp\", \"sys_len\", \"ref_len\", \"chrf\","
+                    + " \"signature\"}.",
             "The numbers are sacreBLEU 2.6's corpus BLEU and chrF2 (sacrebleu REF... -i HYP -m bleu chrf), and"
                     + " \"signature\" holds each metric's settings as sacreBLEU writes them.",
             "Files are UTF-8 (gzip when named .gz), lines end at \\n, as sacreBLEU reads them."
@@ -100,8 +101,9 @@ public final class BleuCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Report report = run(hypotheses, references, Bleu.builder().optTokenizer(tokenizer).optLowercase(lowercase).build(),
-                Chrf.builder().optLowercase(chrfLowercase).optWordOrder(chrfWordOrder).build());
+        Bleu bleu = Bleu.builder().optTokenizer(tokenizer).optLowercase(lowercase).build();
+        Chrf chrf = Chrf.builder().optLowercase(chrfLowercase).optWordOrder(chrfWordOrder).build();
+        Report report = run(hypotheses, references, bleu, chrf);
         PrintWriter out = spec.commandLine().getOut();
         out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(report.toJson()));
         out.flush();

@@ -78,17 +78,21 @@ class BleuCommandTest {
         throw new AssertionError("no " + metric + " result with settings " + settings + " in " + caseName);
     }
 
+    private static double[] doubles(JsonArray array) {
+        return array.asList().stream().mapToDouble(JsonElement::getAsDouble).toArray();
+    }
+
     private static void assertSacreBleu(JsonObject bleu, JsonObject chrf, JsonObject printed) {
         assertEquals(bleu.get("score").getAsDouble(), printed.get("bleu").getAsDouble(), TOLERANCE);
-        double[] precisions = bleu.getAsJsonArray("precisions").asList().stream().mapToDouble(JsonElement::getAsDouble).toArray();
-        double[] actual = printed.getAsJsonArray("precisions").asList().stream().mapToDouble(JsonElement::getAsDouble).toArray();
-        assertArrayEquals(precisions, actual, TOLERANCE);
+        assertArrayEquals(doubles(bleu.getAsJsonArray("precisions")), doubles(printed.getAsJsonArray("precisions")),
+                TOLERANCE);
         assertEquals(bleu.get("bp").getAsDouble(), printed.get("bp").getAsDouble(), TOLERANCE);
         assertEquals(bleu.get("sys_len").getAsLong(), printed.get("sys_len").getAsLong());
         assertEquals(bleu.get("ref_len").getAsLong(), printed.get("ref_len").getAsLong());
         assertEquals(chrf.get("score").getAsDouble(), printed.get("chrf").getAsDouble(), TOLERANCE);
-        assertEquals(bleu.get("signature").getAsString(), printed.getAsJsonObject("signature").get("bleu").getAsString());
-        assertEquals(chrf.get("signature").getAsString(), printed.getAsJsonObject("signature").get("chrF2").getAsString());
+        JsonObject signature = printed.getAsJsonObject("signature");
+        assertEquals(bleu.get("signature").getAsString(), signature.get("bleu").getAsString());
+        assertEquals(chrf.get("signature").getAsString(), signature.get("chrF2").getAsString());
     }
 
     @Test
@@ -113,7 +117,8 @@ class BleuCommandTest {
         Path hyp = write("hyp.txt", strings(testCase.getAsJsonArray("hypotheses")));
         Path ref = write("ref.txt", strings(testCase.getAsJsonArray("references").get(0).getAsJsonArray()));
 
-        Execution run = execute("bleu", "--hyp", hyp.toString(), "--ref", ref.toString(), "--tokenize", "intl", "--lowercase");
+        Execution run =
+                execute("bleu", "--hyp", hyp.toString(), "--ref", ref.toString(), "--tokenize", "intl", "--lowercase");
 
         assertEquals(0, run.status(), run.err());
         JsonObject printed = JsonParser.parseString(run.out()).getAsJsonObject();
