@@ -41,6 +41,7 @@ class SubwordTokenizerTest {
                 SubwordEncoding encoding = ours.encode(sentence);
                 assertArrayEquals(expected, encoding.ids(), sentence);
                 assertEquals(tokens, encoding.tokens(), sentence);
+                assertEquals(tokens, ours.tokens(encoding.ids()), sentence);
                 assertArrayEquals(expected, theirs.encode(sentence).ids(), sentence);
                 assertEquals(probe.get("decoded").getAsString(), ours.decode(encoding.ids()), sentence);
             }

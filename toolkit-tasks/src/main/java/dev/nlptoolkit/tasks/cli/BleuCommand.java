@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -50,8 +51,11 @@ import java.util.zip.GZIPInputStream;
 public final class BleuCommand implements Callable<Integer> {
 
     private static final String GZIP_SUFFIX = ".gz";
+    /** The --hyp name for standard input. */
+    static final String STDIN = "-";
 
-    @Option(names = "--hyp", required = true, paramLabel = "FILE", description = "The system's output.")
+    @Option(names = "--hyp", required = true, paramLabel = "FILE",
+            description = "The system's output; - reads standard input (e.g. piped from translate).")
     Path hypotheses;
 
     @Option(names = "--ref", required = true, paramLabel = "FILE",
@@ -139,8 +143,7 @@ public final class BleuCommand implements Callable<Integer> {
      */
     static List<String> readLines(Path file) throws IOException {
         byte[] bytes;
-        try (InputStream in = file.toString().endsWith(GZIP_SUFFIX)
-                ? new GZIPInputStream(Files.newInputStream(file)) : Files.newInputStream(file)) {
+        try (InputStream in = open(file)) {
             bytes = in.readAllBytes();
         } catch (NoSuchFileException e) {
             throw new DatasetException(file, "does not exist");
@@ -166,6 +169,18 @@ public final class BleuCommand implements Callable<Integer> {
             start = end + 1;
         }
         return lines;
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        if (file.toString().equals(STDIN)) {
+            // Not closed with the file: standard input belongs to the process.
+            return new FilterInputStream(System.in) {
+                @Override
+                public void close() {}
+            };
+        }
+        InputStream in = Files.newInputStream(file);
+        return file.toString().endsWith(GZIP_SUFFIX) ? new GZIPInputStream(in) : in;
     }
 
     /** Parses {@code --tokenize} by sacreBLEU's names and lists them as completion candidates. */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -144,6 +145,25 @@ class BleuCommandTest {
 
         assertEquals(0, run.status(), run.err());
         assertSacreBleu(expected(TWO_REFERENCES_CASE, "bleu", "{}"), expected(TWO_REFERENCES_CASE, "chrf", "{}"),
+                JsonParser.parseString(run.out()).getAsJsonObject());
+    }
+
+    @Test
+    void hypDashReadsStandardInput() throws Exception {
+        JsonObject testCase = cases.getAsJsonObject(MULTI30K_CASE);
+        Path hyp = write("hyp.txt", strings(testCase.getAsJsonArray("hypotheses")));
+        Path ref = write("ref.txt", strings(testCase.getAsJsonArray("references").get(0).getAsJsonArray()));
+        InputStream stdin = System.in;
+        Execution run;
+        try (InputStream in = Files.newInputStream(hyp)) {
+            System.setIn(in);
+            run = execute("bleu", "--hyp", "-", "--ref", ref.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+
+        assertEquals(0, run.status(), run.err());
+        assertSacreBleu(expected(MULTI30K_CASE, "bleu", "{}"), expected(MULTI30K_CASE, "chrf", "{}"),
                 JsonParser.parseString(run.out()).getAsJsonObject());
     }
 
