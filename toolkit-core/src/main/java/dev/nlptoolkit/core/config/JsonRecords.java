@@ -205,7 +205,8 @@ public final class JsonRecords {
             JsonArray array = array(element, name, key);
             List<Object> list = new ArrayList<>(array.size());
             for (int i = 0; i < array.size(); i++) {
-                list.add(read(array.get(i), parameterized.getActualTypeArguments()[0], null, name, key + "[" + i + "]"));
+                Type elementType = parameterized.getActualTypeArguments()[0];
+                list.add(read(array.get(i), elementType, null, name, key + "[" + i + "]"));
             }
             return List.copyOf(list);
         } else if (raw == int[].class) {
@@ -283,7 +284,8 @@ public final class JsonRecords {
     }
 
     private static IllegalArgumentException wrongType(String name, String key, String expected, JsonElement got) {
-        return new IllegalArgumentException("'" + name + "' config: '" + key + "' must be " + expected + ", got " + got);
+        return new IllegalArgumentException(
+                "'" + name + "' config: '" + key + "' must be " + expected + ", got " + got);
     }
 
     private static Class<?> rawClass(Type type) {

@@ -202,7 +202,8 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES), ModelType.BILSTM_ATTENTION);
+            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+                    ModelType.BILSTM_ATTENTION);
         }
     }
 }

@@ -187,7 +187,8 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES), ModelType.RCNN);
+            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+                    ModelType.RCNN);
         }
     }
 }
