@@ -60,22 +60,25 @@ public final class OutputSchema {
         int pair = options.pairColumn() == null ? -1
                 : index(inputColumns, header, options.pairColumn(), "--pair-column");
         int id = options.idColumn() == null ? -1 : index(inputColumns, header, options.idColumn(), "--id-column");
-        List<String> added = new ArrayList<>(List.of(LABEL, SCORE, ERROR));
-        if (options.allScores()) {
-            labels.forEach(label -> added.add(SCORE_PREFIX + label));
-        }
         List<String> columns = new ArrayList<>(inputColumns);
-        for (String name : added) {
-            String column = options.prefix() + name;
+        for (String column : addedColumns(labels, options)) {
             if (columns.contains(column)) {
                 throw new IllegalArgumentException("the input already has a column '" + column + "', which score"
-                        + " adds; name the added columns with --prefix P (e.g. --prefix pred_ gives pred_" + name
-                        + ")");
+                        + " adds; name the added columns with --prefix P (e.g. --prefix pred_)");
             }
             columns.add(column);
         }
         return new OutputSchema(List.copyOf(inputColumns), List.copyOf(columns), header, text, pair, id, options,
                 labels.size());
+    }
+
+    /** The names of the added columns, prefix included: label, score, error and maybe one score per label. */
+    public static List<String> addedColumns(List<String> labels, ScoreOptions options) {
+        List<String> added = new ArrayList<>(List.of(LABEL, SCORE, ERROR));
+        if (options.allScores()) {
+            labels.forEach(label -> added.add(SCORE_PREFIX + label));
+        }
+        return added.stream().map(name -> options.prefix() + name).toList();
     }
 
     /** The positional names {@code _c0 .. _c(n-1)} of a file without a header. */
