@@ -1,7 +1,6 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
-import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.CsvScoring;
@@ -12,8 +11,10 @@ import dev.nlptoolkit.tasks.classify.Prediction;
 import dev.nlptoolkit.tasks.classify.TextClassifierTrainer;
 import dev.nlptoolkit.tasks.classify.TextInput;
 import dev.nlptoolkit.tasks.classify.TrainedClassifier;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -68,12 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Train on the first N SST-2 examples only, for a quicker look. Default: all 67,349.")
     Integer maxTrainExamples;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin RuntimeOptions runtime;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
 
     @Spec private CommandSpec spec;
 
@@ -89,7 +86,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, CheckpointException {
-        Threads.apply(threads);
+        runtime.applyThreads();
         run(spec.commandLine().getOut());
         return ToolkitCli.EXIT_OK;
     }
@@ -116,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .train(train)
                 .dev(dev)
                 .maxMinutes(minutes)
-                .device(device)
+                .device(runtime.device())
                 .outputDir(out.resolve(MODEL_DIR))
                 .build()
                 .fit();
@@ -126,7 +123,7 @@ public final class DemoCommand implements Callable<Integer> {
                 trained.elapsedSeconds());
         report.printf(Locale.ROOT, "Dev: accuracy %.4f  macro-F1 %.4f  MCC %.4f  (n = %d)%n%n",
                 metrics.accuracy(), metrics.macroF1(), metrics.mcc(), metrics.n());
-        try (ClassifierModel model = ClassifierModel.load(trained.directory(), device)) {
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), runtime.device())) {
             List<Prediction> predictions = model.predict(
                     SENTENCES.stream().map(TextInput::of).toList(), BATCH_SIZE, TOP_WORDS);
             for (int i = 0; i < SENTENCES.size(); i++) {

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.cli;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 
 import picocli.CommandLine;
@@ -49,6 +50,7 @@ public final class ToolkitCli implements Callable<Integer> {
     /** Failures the user can fix from the message alone; anything else is a bug of ours. */
     private static final List<Class<? extends Exception>> USER_ERRORS =
             List.of(
+                    UserInputException.class,
                     CheckpointException.class,
                     IOException.class,
                     UncheckedIOException.class,
