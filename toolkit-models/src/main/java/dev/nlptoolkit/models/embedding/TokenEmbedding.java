@@ -96,9 +96,10 @@ public final class TokenEmbedding extends AbstractBlock {
                 return table;
             }
             try (NDManager scratch = manager.newSubManager()) {
-                // (V, 1): true on every row but the padding one, broadcast over E.
-                NDArray keep = scratch.arange(Math.toIntExact(shape.get(0))).neq(paddingId).reshape(-1, 1);
-                NDArray zeroed = NDArrays.where(keep, table, scratch.zeros(new Shape(1), dataType));
+                // (V, E): true on every row but the padding one.
+                NDArray keep = scratch.arange(Math.toIntExact(shape.get(0))).neq(paddingId).reshape(-1, 1)
+                        .broadcast(shape);
+                NDArray zeroed = NDArrays.where(keep, table, scratch.zeros(shape, dataType));
                 zeroed.attach(manager);
                 table.close();
                 return zeroed;

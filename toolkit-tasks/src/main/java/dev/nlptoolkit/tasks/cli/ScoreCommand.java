@@ -1,9 +1,11 @@
 package dev.nlptoolkit.tasks.cli;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
-import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
+import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 import dev.nlptoolkit.tasks.score.LocalScoreEngine;
 import dev.nlptoolkit.tasks.score.ScoreEngine;
 import dev.nlptoolkit.tasks.score.ScoreJob;
@@ -12,6 +14,7 @@ import dev.nlptoolkit.tasks.score.ScoreSummary;
 import dev.nlptoolkit.tasks.score.TableFormat;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -79,16 +82,9 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "A column identifying rows, named in error texts. Default: none.")
     String idColumn;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
+    @Mixin RuntimeOptions runtime;
 
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "" + ClassifierModel.DEFAULT_BATCH_SIZE,
-            description = "Records per forward pass. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
-
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin BatchSizeOption batchSize;
 
     @Option(names = "--resume",
             description = "Continue the interrupted run that left OUT.partial. Default: ${DEFAULT-VALUE}.")
@@ -144,7 +140,7 @@ public final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, CheckpointException {
         if (maxErrorRate < 0 || maxErrorRate > 1) {
-            throw new IllegalArgumentException("--max-error-rate must be between 0 and 1, got " + maxErrorRate);
+            throw new UserInputException("--max-error-rate must be between 0 and 1, got " + maxErrorRate);
         }
         ScoreOptions options = ScoreOptions.builder()
                 .optTextColumn(textColumn)
@@ -152,12 +148,12 @@ public final class ScoreCommand implements Callable<Integer> {
                 .optIdColumn(idColumn)
                 .optPrefix(prefix)
                 .optAllScores(allScores)
-                .optBatchSize(batchSize)
+                .optBatchSize(batchSize.orElse(ClassifierModel.DEFAULT_BATCH_SIZE))
                 .build();
         TableFormat tableFormat = format == null ? null : TableFormat.valueOf(format.name());
         boolean showProgress = progress != null ? progress : System.console() != null;
-        ScoreJob job = new ScoreJob(model, input, output, options, tableFormat, delimiter(delimiter), !noHeader, device,
-                threads, resume, showProgress, master);
+        ScoreJob job = new ScoreJob(model, input, output, options, tableFormat, delimiter(delimiter), !noHeader,
+                runtime.device(), runtime.threads(), resume, showProgress, master);
         PrintWriter err = spec.commandLine().getErr();
         ScoreSummary summary = engine(engine, windowRows, err).run(job);
         String json = summary.toJson().toString();
@@ -178,7 +174,7 @@ public final class ScoreCommand implements Callable<Integer> {
             return Class.forName(ScoreEngine.SPARK_ENGINE_CLASS).asSubclass(ScoreEngine.class)
                     .getConstructor().newInstance();
         } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("--engine spark needs the toolkit-spark module on the class path ("
+            throw new UserInputException("--engine spark needs the toolkit-spark module on the class path ("
                     + ScoreEngine.SPARK_ENGINE_CLASS + " is not there): build it with mvn -B -pl toolkit-spark -am"
                     + " package -DskipTests, then run ./toolkit again", e);
         } catch (NoSuchMethodException | InstantiationException | IllegalAccessException
@@ -194,7 +190,7 @@ public final class ScoreCommand implements Callable<Integer> {
         }
         String text = value.equals("\\t") || value.toLowerCase(Locale.ROOT).equals("tab") ? "\t" : value;
         if (text.length() != 1 || text.equals("\"") || text.equals("\n") || text.equals("\r")) {
-            throw new IllegalArgumentException("--delimiter must be one character other than a quote or a newline"
+            throw new UserInputException("--delimiter must be one character other than a quote or a newline"
                     + " (\\t or tab for a tab), got '" + value + "'");
         }
         return text.charAt(0);

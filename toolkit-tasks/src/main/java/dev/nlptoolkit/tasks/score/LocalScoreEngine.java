@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.score;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.device.EngineSettings;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
@@ -86,41 +87,58 @@ public final class LocalScoreEngine implements ScoreEngine {
     @Override
     public ScoreSummary run(ScoreJob job) throws IOException, CheckpointException {
         long start = System.nanoTime();
-        Path input = job.input();
-        Path output = job.output();
-        if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
-            throw new IllegalArgumentException(input + ": no such file, or not readable");
-        }
-        boolean gzipOutput = TableFormat.gzip(output);
-        if (job.resume() && gzipOutput) {
-            throw new IllegalArgumentException(output + ": cannot resume onto a gzip output (a compressed stream cut"
-                    + " by a crash cannot be continued byte for byte); score again without --resume, or write an"
-                    + " uncompressed file and compress it afterwards");
-        }
+        checkPaths(job);
         if (job.threads() != null) {
             EngineSettings.threads(job.threads(), EngineSettings.current().interOp());
         }
+        try (ClassifierModel model = ClassifierModel.load(job.model(), job.device())) {
+            return run(job, model, start);
+        }
+    }
+
+    /**
+     * Runs {@code job} with a model already loaded from {@code job.model()} (which stays the caller's to
+     * close); {@link ScoreJob#device()} and {@link ScoreJob#threads()} are the caller's business then.
+     */
+    public ScoreSummary run(ScoreJob job, ClassifierModel model) throws IOException {
+        long start = System.nanoTime();
+        checkPaths(job);
+        return run(job, model, start);
+    }
+
+    private static void checkPaths(ScoreJob job) {
+        if (!Files.isRegularFile(job.input()) || !Files.isReadable(job.input())) {
+            throw new UserInputException(job.input() + ": no such file, or not readable");
+        }
+        if (job.resume() && TableFormat.gzip(job.output())) {
+            throw new UserInputException(job.output() + ": cannot resume onto a gzip output (a compressed stream"
+                    + " cut by a crash cannot be continued byte for byte); score again without --resume, or write"
+                    + " an uncompressed file and compress it afterwards");
+        }
+    }
+
+    private ScoreSummary run(ScoreJob job, ClassifierModel model, long start) throws IOException {
+        Path input = job.input();
         BasicFileAttributes attributes = Files.readAttributes(input, BasicFileAttributes.class);
         TableFormat inFormat = job.inputFormat();
         TableFormat outFormat = job.outputFormat();
-        try (ClassifierModel model = ClassifierModel.load(job.model(), job.device());
-                RecordReader reader = RecordReader.open(input, inFormat, job.delimiter(inFormat))) {
+        try (RecordReader reader = RecordReader.open(input, inFormat, job.delimiter(inFormat))) {
             BatchScorer scorer = new BatchScorer(model, job.options());
             Head head = head(reader, job, inFormat, scorer.labels());
             String fingerprint = ModelFingerprint.of(job.model());
             String settings = settings(job, inFormat, outFormat, model);
-            ProgressRecord from = job.resume()
-                    ? resumePoint(job, attributes, fingerprint, settings) : null;
+            ProgressRecord from = job.resume() ? resumePoint(job, attributes, fingerprint, settings) : null;
             InputRecord first = head.firstRecord();
             if (from != null) {
                 reader.seek(from.inputOffset(), from.inputLine());
                 first = null;
-                messages.println("score: resuming " + partialFile(output) + " at row " + from.rows() + " (line "
-                        + from.inputLine() + ")");
+                messages.println("score: resuming " + partialFile(job.output()) + " at row " + from.rows()
+                        + " (line " + from.inputLine() + ")");
                 messages.flush();
             }
             ProgressRecord origin = from != null ? from : new ProgressRecord(0, 0, 0, 0, reader.offset(),
                     reader.line(), attributes.size(), attributes.lastModifiedTime().toMillis(), fingerprint, settings);
+            boolean gzipOutput = TableFormat.gzip(job.output());
             Counts counts = write(job, reader, scorer, head, first, origin, outFormat, gzipOutput);
             double seconds = (System.nanoTime() - start) / NANOS_PER_SECOND;
             return new ScoreSummary(counts.rows, counts.scored, counts.errors, seconds,
@@ -294,7 +312,7 @@ public final class LocalScoreEngine implements ScoreEngine {
             InputRecord first = reader.next();
             String clash = first == null ? null : layout.clash(first);
             if (clash != null) {
-                throw new IllegalArgumentException(job.input() + ": line 1: " + JsonLayout.clashMessage(clash));
+                throw new UserInputException(job.input() + ": line 1: " + JsonLayout.clashMessage(clash));
             }
             return new Head(layout, null, first);
         }
@@ -306,7 +324,7 @@ public final class LocalScoreEngine implements ScoreEngine {
         }
         if (job.header()) {
             if (first.error() != null) {
-                throw new IllegalArgumentException(job.input() + ": line 1, the header: " + first.error());
+                throw new UserInputException(job.input() + ": line 1, the header: " + first.error());
             }
             OutputSchema schema = OutputSchema.of(first.fields(), true, labels, options);
             return new Head(RecordLayout.tabular(schema), schema.columns(), null);
@@ -336,21 +354,21 @@ public final class LocalScoreEngine implements ScoreEngine {
         ProgressRecord record = ProgressRecord.read(progress);
         long modified = input.lastModifiedTime().toMillis();
         if (record.inputSize() != input.size() || record.inputModified() != modified) {
-            throw new IllegalArgumentException(job.input() + ": changed since the interrupted run (size "
+            throw new UserInputException(job.input() + ": changed since the interrupted run (size "
                     + record.inputSize() + " -> " + input.size() + " bytes, modified " + record.inputModified()
                     + " -> " + modified + " ms); score again without --resume");
         }
         if (!record.modelFingerprint().equals(fingerprint)) {
-            throw new IllegalArgumentException(job.model() + ": the model's files changed since the interrupted run"
+            throw new UserInputException(job.model() + ": the model's files changed since the interrupted run"
                     + "; score again without --resume");
         }
         if (!record.settings().equals(settings)) {
-            throw new IllegalArgumentException("the options differ from the interrupted run's (then: "
+            throw new UserInputException("the options differ from the interrupted run's (then: "
                     + record.settings() + "; now: " + settings + "); resume with the same options, or score again"
                     + " without --resume");
         }
         if (Files.size(partial) < record.outputBytes()) {
-            throw new IllegalArgumentException(partial + ": shorter (" + Files.size(partial) + " bytes) than its"
+            throw new UserInputException(partial + ": shorter (" + Files.size(partial) + " bytes) than its"
                     + " progress record says (" + record.outputBytes() + "); score again without --resume");
         }
         return record.rows() > 0 ? record : null;

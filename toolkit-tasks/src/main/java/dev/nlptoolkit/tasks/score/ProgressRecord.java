@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.score;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.JsonFiles;
@@ -53,7 +54,7 @@ record ProgressRecord(long rows, long scored, long errors, long outputBytes, lon
                     json.get("input_size").getAsLong(), json.get("input_modified").getAsLong(),
                     json.get("model_fingerprint").getAsString(), json.get("settings").getAsString());
         } catch (CheckpointException | RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not a progress record score wrote (" + e.getMessage()
+            throw new UserInputException(file + ": not a progress record score wrote (" + e.getMessage()
                     + "); score again without --resume");
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.device.EngineSettings;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
@@ -321,7 +322,7 @@ class ScoreCommandTest {
     private static boolean flushedTwoWindows(Path progress) {
         try {
             return ProgressRecord.read(progress).rows() >= 2 * Long.parseLong(WINDOW_ROWS);
-        } catch (IllegalArgumentException | IOException e) {
+        } catch (UserInputException | IOException e) {
             return false;
         }
     }
