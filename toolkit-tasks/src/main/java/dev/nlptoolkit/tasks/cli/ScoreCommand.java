@@ -53,10 +53,11 @@ public final class ScoreCommand implements Callable<Integer> {
         SPARK
     }
 
-    /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix) or JSON lines. */
+    /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix), JSON lines, or Parquet (Spark engine). */
     public enum Format {
         CSV,
-        JSONL
+        JSONL,
+        PARQUET
     }
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
@@ -115,7 +116,8 @@ public final class ScoreCommand implements Callable<Integer> {
     boolean noHeader;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "${COMPLETION-CANDIDATES} (input and output). Default: by name (.jsonl is jsonl).")
+            description = "${COMPLETION-CANDIDATES} (input and output; parquet with --engine spark)."
+                    + " Default: by name (.jsonl, .parquet).")
     Format format;
 
     @Option(names = "--prefix", paramLabel = "P", defaultValue = "",

@@ -3,7 +3,7 @@ package dev.nlptoolkit.tasks.score;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The file formats the local engine reads and writes. */
+/** The file formats of a scoring job; the local engine reads and writes all but {@link #PARQUET}. */
 public enum TableFormat {
     /** RFC 4180: double quotes around fields that hold the delimiter, quotes or newlines. */
     CSV,
@@ -13,13 +13,15 @@ public enum TableFormat {
      */
     TSV,
     /** One JSON object per line; the added keys come after the record's own. */
-    JSONL;
+    JSONL,
+    /** Apache Parquet, for the Spark engine only. */
+    PARQUET;
 
     static final String GZIP_SUFFIX = ".gz";
 
     /**
-     * The format of {@code file}: by name ({@code .tsv} and {@code .jsonl}, before any {@code .gz}; CSV
-     * otherwise) unless {@code option} says JSONL or TSV; {@code CSV} means delimited, so a {@code .tsv}
+     * The format of {@code file}: by name ({@code .tsv}, {@code .jsonl}, {@code .parquet}, before any {@code .gz}; CSV
+     * otherwise) unless {@code option} says another; {@code CSV} means delimited, so a {@code .tsv}
      * name still reads as TSV.
      */
     public static TableFormat of(Path file, TableFormat option) {
@@ -32,6 +34,9 @@ public enum TableFormat {
         }
         if (name.endsWith(".tsv")) {
             return TSV;
+        }
+        if (name.endsWith(".parquet")) {
+            return PARQUET;
         }
         return name.endsWith(".jsonl") ? JSONL : CSV;
     }

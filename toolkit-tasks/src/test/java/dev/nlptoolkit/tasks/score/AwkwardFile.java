@@ -76,8 +76,8 @@ final class AwkwardFile {
         boolean quoteFree = i > middleQuote && i < middleQuote + 100;
         switch (i % CYCLE) {
             case 1:
-                return (quoteFree ? i + "," + words + "\n"
-                        : i + ",\"" + words + ", \"\"quoted\"\"\nand a second line\"\n").getBytes(StandardCharsets.UTF_8);
+                String quoted = i + ",\"" + words + ", \"\"quoted\"\"\nand a second line\"\n";
+                return (quoteFree ? i + "," + words + "\n" : quoted).getBytes(StandardCharsets.UTF_8);
             case 2:
                 return (i + "," + words + "\r\n").getBytes(StandardCharsets.UTF_8);
             case 3:

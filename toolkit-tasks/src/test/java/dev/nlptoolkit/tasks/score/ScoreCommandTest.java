@@ -270,6 +270,16 @@ class ScoreCommandTest {
     }
 
     @Test
+    void theSparkEngineOutsideItsModuleExitsTwoSayingHowToGetIt() throws IOException {
+        Path in = Files.writeString(tmp.resolve("in.csv"), "text\nfine\n");
+        Execution run = score("--input", in.toString(), "--output", tmp.resolve("out.csv").toString(),
+                "--engine", "spark", "--master", "local[2]");
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
+        assertTrue(run.err().contains("needs the toolkit-spark module on the class path"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+    }
+
+    @Test
     void resumeRefusesAGzipOutputAndAChangedInput() throws IOException {
         Path in = Files.writeString(tmp.resolve("in.csv"), "text\nfine\n");
         Execution gz = score("--input", in.toString(), "--output", tmp.resolve("out.csv.gz").toString(), "--resume");
