@@ -7,8 +7,12 @@
 #
 #   tools/score/memory.sh [MODEL_DIR] [ROWS] [WORK_DIR]
 #   defaults: test-fixtures/tiny-bert, 1000000, a fresh directory under /tmp
-# Extra score options: SCORE_OPTS (default "--threads 1 --device cpu --batch-size 32").
+# Extra score options: SCORE_OPTS (default "--threads 1 --device cpu --batch-size 32"). JVM options:
+# TOOLKIT_JAVA_OPTS, by default a fixed, pre-touched 512 MiB heap: G1 otherwise grows its heap lazily
+# towards a quarter of the machine's memory, and RSS would measure heap sizing, not leaks (the live heap
+# of a run is about 30 MiB).
 set -euo pipefail
+export TOOLKIT_JAVA_OPTS="${TOOLKIT_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 model="${1:-$root/test-fixtures/tiny-bert}"

@@ -16,7 +16,7 @@ import java.util.Random;
  */
 final class AwkwardFile {
 
-    /** Records {@code i} with {@code i % CYCLE} in {@link #ERROR_KINDS} cannot be scored. */
+    /** The kinds of record repeat with this period; see {@link #isError}. */
     static final int CYCLE = 16;
     private static final String[] WORDS = {"the", "film", "was", "witty", "dull", "plot", "acting", "great", "bad",
         "not", "very", "café", "ending", "moving"};

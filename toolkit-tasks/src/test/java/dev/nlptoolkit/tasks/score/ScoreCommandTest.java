@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -335,13 +334,5 @@ class ScoreCommandTest {
         } catch (UserInputException | IOException e) {
             return false;
         }
-    }
-
-    static byte[] gzip(byte[] bytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        }
-        return out.toByteArray();
     }
 }
