@@ -9,6 +9,8 @@ import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.Prediction;
 import dev.nlptoolkit.tasks.classify.TextInput;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
+import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -19,6 +21,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,7 +46,7 @@ import java.util.concurrent.Callable;
         name = "predict",
         description = {
             "Classify each line {\"text\": \"...\", \"text_pair\": \"...\"} (text_pair optional) of --input and"
-                    + " write, line for line in the same order, {\"label\", \"probabilities\": {label: p},"
+                    + " write, line for line in the same order, {\"label\", \"score\", \"probabilities\": {label: p},"
                     + " \"logits\": [...]} to --output; with --explain also \"explanation\": [{\"token\","
                     + " \"weight\"}...], the most-attended tokens (bilstm-attention, transformer and bert).",
             "A line that is not valid JSON or has no \"text\" string gets {\"error\": \"line N: ...\"} in its"
@@ -68,13 +71,9 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Written atomically, one JSON object per input line.")
     Path output;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ClassifierModel.DEFAULT_BATCH_SIZE,
-            description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin BatchSizeOption batchSize;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin RuntimeOptions runtime;
 
     @Option(names = "--explain",
             description = "Add the most-attended tokens with their weights. Default: ${DEFAULT-VALUE}.")
@@ -84,8 +83,6 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Tokens per explanation. Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
 
     @Option(names = "--plot", paramLabel = "DIR",
             description = "With --explain: also draw what the model attended to for each input line N into"
@@ -106,11 +103,12 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, CheckpointException {
-        Threads.apply(threads);
+        runtime.applyThreads();
         if (plot != null && !explain) {
             throw new ParameterException(spec.commandLine(), "--plot draws explanations: give --explain too");
         }
-        Summary summary = run(model, input, output, batchSize, device, explain ? topK : 0, plot);
+        int batch = batchSize.orElse(ClassifierModel.DEFAULT_BATCH_SIZE);
+        Summary summary = run(model, input, output, batch, runtime.device(), explain ? topK : 0, plot);
         JsonObject json = new JsonObject();
         json.addProperty("lines", summary.lines());
         json.addProperty("predicted", summary.predicted());
