@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.plot.Plots;
 import dev.nlptoolkit.plot.TrainingHistory;
@@ -90,7 +91,7 @@ public final class ClassifierPlots {
     /** Fails for the kinds of model that have no attention to plot (rnn, lstm, rcnn). */
     public static void checkHasAttention(ModelKind kind) {
         if (kind != ModelKind.BILSTM_ATTENTION && kind != ModelKind.TRANSFORMER && kind != ModelKind.BERT) {
-            throw new IllegalArgumentException(kind.cliName() + ": " + NO_ATTENTION);
+            throw new UserInputException(kind.cliName() + ": " + NO_ATTENTION);
         }
     }
 }

@@ -160,6 +160,12 @@ class PlotCommandsTest {
                 "--output", tmp.resolve("o.jsonl").toString(), "--plot", tmp.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, noExplain.status());
         assertTrue(noExplain.err().contains("--plot draws explanations: give --explain too"), noExplain.err());
+        Path lstm = Paths.get(getClass().getResource("/fixtures/saved-v0.1/lstm").toURI());
+        Execution noAttention = execute("predict", "--model", lstm.toString(), "--input", in.toString(),
+                "--output", tmp.resolve("o.jsonl").toString(), "--explain", "--plot", tmp.toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, noAttention.status());
+        assertTrue(noAttention.err().contains("lstm: this model has no attention to plot"), noAttention.err());
+        assertFalse(Files.exists(tmp.resolve("o.jsonl")), "no output written");
     }
 
     @Test
