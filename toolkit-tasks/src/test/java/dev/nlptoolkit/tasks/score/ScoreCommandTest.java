@@ -187,6 +187,23 @@ class ScoreCommandTest {
     }
 
     @Test
+    void aMissingInputOrModelExitsTwoWithOneLine() {
+        Execution noInput = score("--input", tmp.resolve("absent.csv").toString(), "--output",
+                tmp.resolve("out.csv").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, noInput.status());
+        assertEquals("toolkit: " + tmp.resolve("absent.csv") + ": no such file, or not readable",
+                noInput.err().strip());
+        CommandLine cli = ToolkitCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute("score", "--model", tmp.resolve("no-model").toString(), "--input",
+                awkward.toString(), "--output", tmp.resolve("out.csv").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, status);
+        assertTrue(err.toString().startsWith("toolkit: " + tmp.resolve("no-model")), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
     void aMissingTextColumnExitsTwoWithOneLine() throws IOException {
         Path in = Files.writeString(tmp.resolve("in.csv"), "id,review\n1,good\n");
         Execution run = score("--input", in.toString(), "--output", tmp.resolve("out.csv").toString());
