@@ -271,6 +271,10 @@ class ScoreCommandTest {
         assertTrue(lines.get(1).startsWith("{\"label\":null,\"score\":null,\"error\":\"line 2: not valid JSON"),
                 lines.get(1));
         assertTrue(lines.get(2).contains("line 3: the input already has a key 'label'"), lines.get(2));
+        Path labelled = Files.writeString(tmp.resolve("labelled.jsonl"), "{\"text\": \"good\", \"label\": 1}\n");
+        Execution clash = score("--input", labelled.toString(), "--output", jsonOut.toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, clash.status(), "the first record clashes: exit 2");
+        assertTrue(clash.err().contains("--prefix P"), clash.err());
 
         Path headerless = Files.writeString(tmp.resolve("bare.csv"), "7,first text\n8,second text\n");
         Path bareOut = tmp.resolve("bare_out.csv");
