@@ -78,12 +78,27 @@ public final class ParallelTextReader {
             if (sourceLine == null || targetLine == null) {
                 Path shorter = sourceLine == null ? source : target;
                 Path longer = sourceLine == null ? target : source;
+                String longerCount = countTotal(sourceLine == null ? targetReader : sourceReader, number);
                 throw new UncheckedIOException(new DatasetException(longer, number, "the files are not aligned: "
-                        + shorter + " has " + line + " lines but " + longer + " has more"));
+                        + shorter + " has " + line + " lines but " + longer + " has " + longerCount
+                        + "; line i of each must be the translation of line i of the other"));
             }
             line = number;
             next = new SentencePair(number, sourceLine, targetLine);
             return true;
+        }
+
+        /** The line count of a file whose line {@code read} was just read, or "more" if the rest is unreadable. */
+        private static String countTotal(BufferedReader reader, long read) {
+            long total = read;
+            try {
+                while (reader.readLine() != null) {
+                    total++;
+                }
+                return String.valueOf(total);
+            } catch (IOException e) {
+                return "more";
+            }
         }
 
         private static String readLine(Path file, BufferedReader reader, long number) {

@@ -35,12 +35,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Trains a text classifier and saves it as a model directory.
@@ -107,14 +105,7 @@ public final class TextClassifierTrainer {
     public TrainedClassifier fit() throws IOException, CheckpointException {
         long start = System.nanoTime();
         Path checkpoints = b.outputDir.resolve(CHECKPOINT_DIR);
-        if (b.resume && TrainingCheckpoint.find(checkpoints, TrainingCheckpoint.LAST) == null) {
-            throw new CheckpointException(checkpoints.resolve(TrainingCheckpoint.LAST),
-                    "no checkpoint to resume from; train without --resume first");
-        }
-        if (!b.resume) {
-            deleteRecursively(checkpoints);
-            Files.deleteIfExists(b.outputDir.resolve(LOG_FILE));
-        }
+        TrainingCheckpoint.prepareRun(checkpoints, b.resume, b.outputDir.resolve(LOG_FILE));
         Files.createDirectories(b.outputDir);
         LabelMap labels = LabelMap.of(b.train.examples(), b.train.source());
         try (NDManager manager = NDManager.newBaseManager(b.device.resolve())) {
@@ -257,17 +248,6 @@ public final class TextClassifierTrainer {
         json.addProperty("elapsed_s", elapsed);
         AtomicFiles.writeString(b.outputDir.resolve(PROVENANCE_FILE),
                 new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /**
