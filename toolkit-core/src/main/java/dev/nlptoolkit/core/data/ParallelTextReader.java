@@ -3,6 +3,7 @@ package dev.nlptoolkit.core.data;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,7 +106,10 @@ public final class ParallelTextReader {
             try {
                 return reader.readLine();
             } catch (IOException e) {
-                throw new UncheckedIOException(new DatasetException(file, number, "cannot read: " + e, e));
+                String reason = e instanceof CharacterCodingException
+                        ? "is not valid UTF-8 (" + e + "); convert the file to UTF-8"
+                        : "cannot read: " + e;
+                throw new UncheckedIOException(new DatasetException(file, number, reason, e));
             }
         }
 
