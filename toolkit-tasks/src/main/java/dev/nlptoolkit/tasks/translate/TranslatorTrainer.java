@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.translate;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.JsonFiles;
 import dev.nlptoolkit.core.data.Batch;
@@ -25,6 +26,7 @@ import dev.nlptoolkit.models.seq2seq.LabelSmoothedCrossEntropy;
 import dev.nlptoolkit.models.seq2seq.LstmAttentionSeq2Seq;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqConfig;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModelType;
+import dev.nlptoolkit.models.seq2seq.Seq2SeqModels;
 import dev.nlptoolkit.models.seq2seq.TransformerSeq2Seq;
 import dev.nlptoolkit.models.weights.StateDict;
 
@@ -34,6 +36,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
@@ -44,6 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -109,6 +113,10 @@ public final class TranslatorTrainer {
     /** ...but no more than this many seconds. */
     private static final double FINAL_RESERVE_MAX_SECONDS = 60;
 
+    /** Config keys the trainer sets itself, which overrides may not change. */
+    private static final Set<String> FIXED_CONFIG_KEYS =
+            Set.of(Seq2SeqConfig.MODEL_TYPE, "source_vocab_size", "target_vocab_size", "pad_id");
+
     private final Builder b;
 
     private TranslatorTrainer(Builder builder) {
@@ -165,10 +173,23 @@ public final class TranslatorTrainer {
         try (SubwordTokenizer tokenizer = SubwordTokenizer.load(tokenizerFile)) {
             vocab = tokenizer.vocabularySize();
         }
-        return switch (b.kind) {
+        Seq2SeqConfig defaults = switch (b.kind) {
             case LSTM_ATTENTION -> LstmAttentionSeq2Seq.Config.of(vocab, vocab);
             case TRANSFORMER -> TransformerSeq2Seq.Config.of(vocab, vocab);
         };
+        JsonObject json = defaults.toJson();
+        for (Map.Entry<String, JsonElement> e : b.modelOverrides.entrySet()) {
+            if (FIXED_CONFIG_KEYS.contains(e.getKey())) {
+                throw new UserInputException("model config key '" + e.getKey() + "' is set by the trainer (from"
+                        + " the architecture and the vocabulary); leave it out");
+            }
+            json.add(e.getKey(), e.getValue().deepCopy());
+        }
+        try {
+            return Seq2SeqModels.readConfig(json);
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("model config: " + e.getMessage(), e);
+        }
     }
 
     private TrainingResult train(TranslatorNetwork network, NDManager manager, Path checkpoints, EncodedPairs train,
@@ -218,7 +239,7 @@ public final class TranslatorTrainer {
                 loop.optMaxDuration(Duration.ofMillis(Math.max(1, Math.round(left * 1000))));
             }
             if (b.progress) {
-                loop.optProgress(ProgressBar.toStderr());
+                loop.optProgress(ProgressBar.toStderr("step", "tok"));
             }
             TrainingLoop<Batch<EncodedPairs.Pair>> built = loop.build();
             return b.resume ? built.resume(manager) : built.run(manager);
@@ -301,6 +322,7 @@ public final class TranslatorTrainer {
             json.addProperty("dev_pairs", dev.read());
             json.addProperty("dev_unknown_tokens", dev.unknownTokens());
         }
+        json.add("model_config", config.toJson());
         json.addProperty("vocab_size", config.targetVocabSize());
         json.addProperty("vocab_size_asked", b.vocabSize);
         json.addProperty("min_frequency", b.minFrequency);
@@ -359,6 +381,7 @@ public final class TranslatorTrainer {
         private int averageLast;
         private int seed = DEFAULT_SEED;
         private DeviceChoice device = DeviceChoice.AUTO;
+        private JsonObject modelOverrides = new JsonObject();
         private boolean resume;
         private boolean progress = true;
 
@@ -496,6 +519,15 @@ public final class TranslatorTrainer {
         /** Default {@link DeviceChoice#AUTO}. */
         public Builder device(DeviceChoice device) {
             this.device = device;
+            return this;
+        }
+
+        /**
+         * Changes the architecture's default config ({@code config.json}'s {@code model} object), e.g.
+         * {@code {"encoder_layers": 2, "embedding_size": 128}}; unknown keys are refused. Default none.
+         */
+        public Builder modelConfig(JsonObject overrides) {
+            this.modelOverrides = overrides.deepCopy();
             return this;
         }
 
