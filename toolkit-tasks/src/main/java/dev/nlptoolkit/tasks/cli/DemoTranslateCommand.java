@@ -44,9 +44,9 @@ public final class DemoTranslateCommand implements Callable<Integer> {
     /** Small enough for a 2-core CPU to see the training set more than once in five minutes. */
     static final int VOCAB_SIZE = 6000;
     static final int MAX_TOKENS = 2048;
-    static final int WARMUP_STEPS = 300;
+    static final int WARMUP_STEPS = 100;
     static final double LEARNING_RATE = 2e-3;
-    static final int EVALUATE_EVERY = 150;
+    static final int EVALUATE_EVERY = 100;
     static final int BLEU_SAMPLE = 100;
     private static final int EMBEDDING = 128;
     private static final int HEADS = 4;

@@ -2,6 +2,7 @@ package dev.nlptoolkit.tasks.translate;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.device.ManagerOwner;
 import dev.nlptoolkit.models.decode.DecodeOptions;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModelType;
 
@@ -46,13 +47,7 @@ public final class TranslationModel implements AutoCloseable {
     }
 
     public static TranslationModel load(Path dir, DeviceChoice device) throws IOException, CheckpointException {
-        NDManager manager = NDManager.newBaseManager(device.resolve());
-        try {
-            return new TranslationModel(dir, manager, TranslatorNetwork.load(dir, manager));
-        } catch (IOException | CheckpointException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return ManagerOwner.open(device, manager -> new TranslationModel(dir, manager, TranslatorNetwork.load(dir, manager)));
     }
 
     public Path directory() {

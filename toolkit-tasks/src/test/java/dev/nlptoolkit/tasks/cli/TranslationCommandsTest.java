@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,18 +39,6 @@ class TranslationCommandsTest {
     private static Path model;
     private static JsonObject summary;
 
-    private record Execution(int status, String out, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Execution(status, out.toString(), err.toString());
-    }
-
     /** Trains a few steps on Multi30k pairs plus two pairs with an empty side and one over 128 subwords. */
     @BeforeAll
     static void train() throws Exception {
@@ -60,7 +48,7 @@ class TranslationCommandsTest {
                 "Nur ein Ziel.\n\n" + OVERLONG + "\n");
         Path[] dev = TinyCorpus.write(shared, "dev", pairs.subList(0, 8), "", "");
         model = shared.resolve("model");
-        Execution run = execute("train-translator", "--train-src", files[0].toString(), "--train-tgt",
+        Execution run = Execution.of("train-translator", "--train-src", files[0].toString(), "--train-tgt",
                 files[1].toString(), "--dev-src", dev[0].toString(), "--dev-tgt", dev[1].toString(), "--model",
                 "transformer", "--out", model.toString(), "--vocab-size", "300", "--max-tokens", "600", "--max-steps", "4", "--evaluate-every", "2", "--warmup-steps", "2",
                 "--average-last", "2", "--model-config", TinyCorpus.tinyTransformer().toString(), "--threads", "1");
@@ -93,7 +81,7 @@ class TranslationCommandsTest {
     void translateKeepsLineCountAndEmptyLines() throws Exception {
         Path in = Files.writeString(tmp.resolve("src.txt"), String.join("\n", INPUT) + "\n");
         Path out = tmp.resolve("hyp.txt");
-        Execution run = execute("translate", "--model", model.toString(), "--input", in.toString(), "--output",
+        Execution run = Execution.of("translate", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--beam", "2", "--max-len-a", "0", "--max-len-b", "6", "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(out);
@@ -121,7 +109,7 @@ class TranslationCommandsTest {
     void nbestPrintsIndexScoreAndTextBestFirst() throws Exception {
         Path in = Files.writeString(tmp.resolve("src.txt"), String.join("\n", INPUT) + "\n");
         Path out = tmp.resolve("nbest.txt");
-        Execution run = execute("translate", "--model", model.toString(), "--input", in.toString(), "--output",
+        Execution run = Execution.of("translate", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--beam", "3", "--nbest", "3", "--max-len-a", "0", "--max-len-b", "5");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(out);
@@ -144,7 +132,7 @@ class TranslationCommandsTest {
             previousIndex = index;
             previousScore = score;
         }
-        assertEquals(List.of(3, 1, 3, 1, 3), java.util.Arrays.stream(perIndex).boxed().toList());
+        assertEquals(List.of(3, 1, 3, 1, 3), Arrays.stream(perIndex).boxed().toList());
         assertTrue(lines.get(3).matches("1\t0\\.0000\t"), lines.get(3));
     }
 
@@ -152,7 +140,7 @@ class TranslationCommandsTest {
     void attentionOutHasARowPerTargetTokenAndAColumnPerSourceToken() throws Exception {
         Path in = Files.writeString(tmp.resolve("src.txt"), "A man is riding a bike.\n\n");
         Path attention = tmp.resolve("attention.jsonl");
-        Execution run = execute("translate", "--model", model.toString(), "--input", in.toString(), "--output",
+        Execution run = Execution.of("translate", "--model", model.toString(), "--input", in.toString(), "--output",
                 tmp.resolve("hyp.txt").toString(), "--attention-out", attention.toString(), "--max-len-b", "5");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(attention);
@@ -177,7 +165,7 @@ class TranslationCommandsTest {
     void mismatchedLineCountsExitTwoNamingBothFilesAndCounts() throws Exception {
         Path en = Files.writeString(tmp.resolve("a.en"), "one\ntwo\nthree\n");
         Path de = Files.writeString(tmp.resolve("a.de"), "eins\nzwei\n");
-        Execution run = execute("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
+        Execution run = Execution.of("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
                 "--model", "transformer", "--out", tmp.resolve("m").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status(), run.err());
         assertTrue(run.err().contains(de + " has 2 lines but " + en + " has 3"), run.err());
@@ -189,18 +177,18 @@ class TranslationCommandsTest {
         Path en = Files.writeString(tmp.resolve("b.en"), "one\ntwo\nthree\n");
         Path de = Files.write(tmp.resolve("b.de"), new byte[] {'e', 'i', 'n', 's', '\n', 'z', (byte) 0xff, '\n',
             'd', 'r', 'e', 'i', '\n'});
-        Execution train = execute("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
+        Execution train = Execution.of("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
                 "--model", "lstm-attention", "--out", tmp.resolve("m").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, train.status(), train.err());
         assertTrue(train.err().contains(de + ":2: is not valid UTF-8"), train.err());
-        Execution translate = execute("translate", "--model", model.toString(), "--input", de.toString());
+        Execution translate = Execution.of("translate", "--model", model.toString(), "--input", de.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, translate.status(), translate.err());
         assertTrue(translate.err().contains(de + ":2: is not valid UTF-8"), translate.err());
     }
 
     @Test
     void badDecodingOptionsExitTwo() {
-        Execution run = execute("translate", "--model", model.toString(), "--beam", "2", "--nbest", "3");
+        Execution run = Execution.of("translate", "--model", model.toString(), "--beam", "2", "--nbest", "3");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status(), run.err());
         assertTrue(run.err().contains("nbest must be in [1, beam = 2]"), run.err());
     }
