@@ -44,7 +44,8 @@ import java.util.concurrent.Callable;
                     + " many lines out as in, in order; an empty line gives an empty line. Output is detokenised,"
                     + " cased text.",
             "With --nbest N each input gives N lines index<TAB>score<TAB>text (index 0-based, best first; one line"
-                    + " for an empty input), as fairseq prints hypotheses. Progress goes to stderr."
+                    + " for an empty input), as fairseq prints hypotheses. Progress on inputs of over "
+                    + CHUNK_LINES + " lines goes to stderr."
         })
 public final class TranslateCommand implements Callable<Integer> {
 
@@ -158,8 +159,11 @@ public final class TranslateCommand implements Callable<Integer> {
     /** Translates chunk by chunk, writing as it goes; returns the lines written. */
     private long translate(TranslationModel translator, List<String> sources, DecodeOptions options, int batch,
             Writer out) throws IOException {
-        ProgressBar progress = ProgressBar.toStderr("lines", "lines");
-        progress.start(sources.size(), 0);
+        // Only inputs of more than one chunk take long enough to want progress.
+        ProgressBar progress = sources.size() > CHUNK_LINES ? ProgressBar.toStderr("lines", "lines") : null;
+        if (progress != null) {
+            progress.start(sources.size(), 0);
+        }
         long written = 0;
         try (Writer attention = attentionOut == null ? null : Files.newBufferedWriter(attentionOut, StandardCharsets.UTF_8)) {
             for (int start = 0; start < sources.size(); start += CHUNK_LINES) {
@@ -172,10 +176,14 @@ public final class TranslateCommand implements Callable<Integer> {
                         attention.write('\n');
                     }
                 }
-                progress.advance(start + chunk.size(), chunk.size());
+                if (progress != null) {
+                    progress.advance(start + chunk.size(), chunk.size());
+                }
             }
         } finally {
-            progress.finish();
+            if (progress != null) {
+                progress.finish();
+            }
         }
         return written;
     }
