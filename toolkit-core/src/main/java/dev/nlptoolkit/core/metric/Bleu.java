@@ -24,7 +24,10 @@ public final class Bleu {
     /** The sacreBLEU version whose numbers these are, as written in signatures. */
     public static final String SACREBLEU_VERSION = "2.6.0";
 
-    /** Smoothing of zero n-gram precisions (Chen and Cherry, "A Systematic Comparison of Smoothing Techniques for Sentence-Level BLEU", WMT 2014). */
+    /**
+     * Smoothing of zero n-gram precisions (Chen and Cherry, "A Systematic Comparison of Smoothing
+     * Techniques for Sentence-Level BLEU", WMT 2014).
+     */
     public enum Smoothing {
         /** No smoothing: any zero precision makes BLEU 0. */
         NONE("none", Double.NaN),
@@ -125,7 +128,10 @@ public final class Bleu {
         return new BleuStatistics(words.size(), closestLength(words.size(), referenceLengths), correct, total);
     }
 
-    /** The score of summed statistics; {@code referenceCount} is the signature's {@code nrefs} (a number or {@code var}). */
+    /**
+     * The score of summed statistics; {@code referenceCount} is the signature's {@code nrefs} (a
+     * number or {@code var}).
+     */
     public BleuScore score(BleuStatistics statistics, String referenceCount) {
         long[] correct = statistics.correct();
         long[] total = statistics.total();
@@ -177,7 +183,8 @@ public final class Bleu {
         for (int n = 0; n < order; n++) {
             logSum += precisions[n] == 0.0 ? LOG_OF_ZERO : Math.log(precisions[n]);
         }
-        return new BleuScore(brevityPenalty * Math.exp(logSum / order), precisions, brevityPenalty, statistics, signature);
+        double score = brevityPenalty * Math.exp(logSum / order);
+        return new BleuScore(score, precisions, brevityPenalty, statistics, signature);
     }
 
     /** sacreBLEU's signature for {@code referenceCount} references per segment. */
@@ -187,8 +194,9 @@ public final class Bleu {
             // Python's f"{v:.2f}" rounds the exact binary value half to even.
             smooth += "[" + new BigDecimal(smoothValue).setScale(2, RoundingMode.HALF_EVEN).toPlainString() + "]";
         }
-        return "nrefs:" + referenceCount + "|case:" + (lowercase ? "lc" : "mixed") + "|eff:" + (effectiveOrder ? "yes" : "no")
-                + "|tok:" + tokenizer.signature() + "|smooth:" + smooth + "|version:" + SACREBLEU_VERSION;
+        return "nrefs:" + referenceCount + "|case:" + (lowercase ? "lc" : "mixed")
+                + "|eff:" + (effectiveOrder ? "yes" : "no") + "|tok:" + tokenizer.signature() + "|smooth:" + smooth
+                + "|version:" + SACREBLEU_VERSION;
     }
 
     private List<String> words(String segment) {

@@ -36,21 +36,26 @@ public record BleuScore(double score, double[] precisions, double brevityPenalty
 
     /** {@code sys_len / ref_len}, 0 when there are no reference words. */
     public double ratio() {
-        return statistics.referenceLength() == 0 ? 0 : (double) statistics.systemLength() / statistics.referenceLength();
+        long referenceLength = statistics.referenceLength();
+        return referenceLength == 0 ? 0 : (double) statistics.systemLength() / referenceLength;
     }
 
-    /** sacreBLEU's line: {@code BLEU|<signature> = 34.56 65.2/40.1/27.3/18.8 (BP = 1.000 ratio = ... ref_len = ...)}. */
+    /**
+     * sacreBLEU's line: {@code BLEU|<signature> = 34.56 65.2/40.1/27.3/18.8 (BP = 1.000 ratio = 1.012
+     * hyp_len = 12981 ref_len = 12825)}.
+     */
     @Override
     public String toString() {
         String perOrder = Arrays.stream(precisions).mapToObj(p -> String.format(Locale.ROOT, "%.1f", p))
                 .collect(Collectors.joining("/"));
-        return String.format(Locale.ROOT, "BLEU|%s = %.2f %s (BP = %.3f ratio = %.3f hyp_len = %d ref_len = %d)", signature,
-                score, perOrder, brevityPenalty, ratio(), systemLength(), referenceLength());
+        return String.format(Locale.ROOT, "BLEU|%s = %.2f %s (BP = %.3f ratio = %.3f hyp_len = %d ref_len = %d)",
+                signature, score, perOrder, brevityPenalty, ratio(), systemLength(), referenceLength());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BleuScore s && Double.compare(score, s.score) == 0 && Arrays.equals(precisions, s.precisions)
+        return o instanceof BleuScore s && Double.compare(score, s.score) == 0
+                && Arrays.equals(precisions, s.precisions)
                 && Double.compare(brevityPenalty, s.brevityPenalty) == 0 && statistics.equals(s.statistics)
                 && signature.equals(s.signature);
     }

@@ -10,14 +10,6 @@ import java.util.stream.Collectors;
  */
 public enum BleuTokenizer {
 
-    /** No tokenization: words are split on whitespace only. Not recommended, as in sacreBLEU. */
-    NONE("none") {
-        @Override
-        public String tokenize(String line) {
-            return line;
-        }
-    },
-
     /** mteval-v13a, WMT's standard and sacreBLEU's default (sacrebleu/tokenizers/tokenizer_13a.py). */
     V13A("13a") {
         @Override
@@ -50,9 +42,18 @@ public enum BleuTokenizer {
             text = SYMBOL.matcher(text).replaceAll(" $1 ");
             return String.join(" ", PythonText.split(text));
         }
+    },
+
+    /** No tokenization: words are split on whitespace only. Not recommended, as in sacreBLEU. */
+    NONE("none") {
+        @Override
+        public String tokenize(String line) {
+            return line;
+        }
     };
 
-    private static final Pattern ASCII_SYMBOL = Pattern.compile("([\\x7B-\\x7E\\x5B-\\x60\\x20-\\x26\\x28-\\x2B\\x3A-\\x40/])");
+    private static final Pattern ASCII_SYMBOL =
+            Pattern.compile("([\\x7B-\\x7E\\x5B-\\x60\\x20-\\x26\\x28-\\x2B\\x3A-\\x40/])");
     private static final Pattern POINT_AFTER_NON_DIGIT = Pattern.compile("([^0-9])([.,])");
     private static final Pattern POINT_BEFORE_NON_DIGIT = Pattern.compile("([.,])([^0-9])");
     private static final Pattern DASH_AFTER_DIGIT = Pattern.compile("([0-9])(-)");

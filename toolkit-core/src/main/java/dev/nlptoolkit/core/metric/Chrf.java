@@ -98,8 +98,9 @@ public final class Chrf {
 
     /** sacreBLEU's signature for {@code referenceCount} references per segment. */
     public String signature(String referenceCount) {
-        return "nrefs:" + referenceCount + "|case:" + (lowercase ? "lc" : "mixed") + "|eff:" + (epsSmoothing ? "no" : "yes")
-                + "|nc:" + charOrder + "|nw:" + wordOrder + "|space:" + (whitespace ? "yes" : "no")
+        return "nrefs:" + referenceCount + "|case:" + (lowercase ? "lc" : "mixed")
+                + "|eff:" + (epsSmoothing ? "no" : "yes") + "|nc:" + charOrder + "|nw:" + wordOrder
+                + "|space:" + (whitespace ? "yes" : "no")
                 + "|version:" + Bleu.SACREBLEU_VERSION;
     }
 
@@ -151,8 +152,12 @@ public final class Chrf {
         return words;
     }
 
-    /** Writes [hypothesis n-grams, reference n-grams, matches] at {@code offset}; no reference n-grams counts no hypothesis ones. */
-    private static void match(Map<String, Integer> hypothesis, Map<String, Integer> reference, long[] stats, int offset) {
+    /**
+     * Writes [hypothesis n-grams, reference n-grams, matches] at {@code offset}; as in sacreBLEU, an
+     * order the reference has no n-grams of counts no hypothesis n-grams either.
+     */
+    private static void match(Map<String, Integer> hypothesis, Map<String, Integer> reference, long[] stats,
+            int offset) {
         long hypothesisCount = 0;
         long matches = 0;
         for (Map.Entry<String, Integer> entry : hypothesis.entrySet()) {

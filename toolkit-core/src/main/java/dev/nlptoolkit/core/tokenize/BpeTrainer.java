@@ -341,8 +341,9 @@ public final class BpeTrainer {
 
         public BpeTrainer build() {
             if (vocabularySize <= BpeVocabulary.SPECIAL_TOKENS.size()) {
-                throw new IllegalArgumentException("vocabulary size must exceed the " + BpeVocabulary.SPECIAL_TOKENS.size()
-                        + " special tokens, got " + vocabularySize + "; 8000 is usual for a small translation task");
+                throw new IllegalArgumentException("vocabulary size must exceed the "
+                        + BpeVocabulary.SPECIAL_TOKENS.size() + " special tokens, got " + vocabularySize
+                        + "; 8000 is usual for a small translation task");
             }
             if (minFrequency < 0) {
                 throw new IllegalArgumentException("min frequency must be 0 or more, got " + minFrequency);

@@ -32,11 +32,11 @@ import java.util.Map;
 public final class SubwordTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
-    private final int vocabularySize;
+    private final List<String> tokens;
 
-    private SubwordTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize) {
+    private SubwordTokenizer(HuggingFaceTokenizer tokenizer, List<String> tokens) {
         this.tokenizer = tokenizer;
-        this.vocabularySize = vocabularySize;
+        this.tokens = tokens;
     }
 
     /**
@@ -49,9 +49,10 @@ public final class SubwordTokenizer implements AutoCloseable {
     public static SubwordTokenizer load(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve(HfTokenizer.TOKENIZER_FILE) : path;
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no tokenizer file at " + file + ": pass a tokenizer.json or a model directory holding one");
+            throw new IOException("no tokenizer file at " + file
+                    + ": pass a tokenizer.json or a model directory holding one");
         }
-        int vocabularySize = readVocabularySize(file);
+        List<String> tokens = readTokens(file);
         // Explicit options, so that no padding, truncation or post-processing stored in the file applies.
         Map<String, String> options = Map.of("addSpecialTokens", "false", "padding", "false", "truncation", "false");
         HuggingFaceTokenizer tokenizer;
@@ -60,11 +61,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IOException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
         }
-        return new SubwordTokenizer(tokenizer, vocabularySize);
+        return new SubwordTokenizer(tokenizer, tokens);
     }
 
-    /** The size of the file's BPE vocabulary, after checking that the special tokens have their ids. */
-    private static int readVocabularySize(Path file) throws IOException {
+    /** The file's BPE vocabulary in id order, after checking that the special tokens have their ids. */
+    private static List<String> readTokens(Path file) throws IOException {
         JsonElement root;
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             root = JsonParser.parseReader(reader);
@@ -72,11 +73,11 @@ public final class SubwordTokenizer implements AutoCloseable {
             throw new IOException(file + " is not a tokenizer.json: " + e.getMessage(), e);
         }
         JsonElement model = root.isJsonObject() ? root.getAsJsonObject().get("model") : null;
-        if (model == null || !model.isJsonObject() || !new JsonPrimitive("BPE").equals(model.getAsJsonObject().get("type"))
-                || !(model.getAsJsonObject().get("vocab") instanceof JsonObject)) {
+        if (!(model instanceof JsonObject bpe) || !new JsonPrimitive("BPE").equals(bpe.get("type"))
+                || !(bpe.get("vocab") instanceof JsonObject)) {
             throw new IOException(file + " holds no BPE model with a vocab: write it with BpeVocabulary.write");
         }
-        JsonObject vocab = model.getAsJsonObject().getAsJsonObject("vocab");
+        JsonObject vocab = bpe.getAsJsonObject("vocab");
         for (int id = 0; id < BpeVocabulary.SPECIAL_TOKENS.size(); id++) {
             String special = BpeVocabulary.SPECIAL_TOKENS.get(id);
             if (!new JsonPrimitive(id).equals(vocab.get(special))) {
@@ -84,7 +85,16 @@ public final class SubwordTokenizer implements AutoCloseable {
                         + vocab.get(special) + "; write the file with BpeVocabulary.write");
             }
         }
-        return vocab.size();
+        String[] tokens = new String[vocab.size()];
+        for (Map.Entry<String, JsonElement> entry : vocab.entrySet()) {
+            int id = entry.getValue().getAsInt();
+            if (id < 0 || id >= tokens.length || tokens[id] != null) {
+                throw new IOException(file + ": the ids of model.vocab must be 0 to " + (tokens.length - 1)
+                        + ", each once, but '" + entry.getKey() + "' has " + id);
+            }
+            tokens[id] = entry.getKey();
+        }
+        return List.of(tokens);
     }
 
     /** The subwords of {@code text}. */
@@ -124,16 +134,30 @@ public final class SubwordTokenizer implements AutoCloseable {
                 .filter(id -> id != BpeVocabulary.PAD_ID && id != BpeVocabulary.BOS_ID && id != BpeVocabulary.EOS_ID)
                 .toArray();
         for (long id : kept) {
-            if (id < 0 || id >= vocabularySize) {
-                throw new IllegalArgumentException("id " + id + " is outside the vocabulary of " + vocabularySize);
-            }
+            checkId(id);
         }
         return tokenizer.decode(kept, false);
     }
 
+    /** The token strings of {@code ids}, special tokens included (e.g. to label attention weights). */
+    public List<String> tokens(long[] ids) {
+        List<String> strings = new ArrayList<>(ids.length);
+        for (long id : ids) {
+            checkId(id);
+            strings.add(tokens.get((int) id));
+        }
+        return strings;
+    }
+
+    private void checkId(long id) {
+        if (id < 0 || id >= tokens.size()) {
+            throw new IllegalArgumentException("id " + id + " is outside the vocabulary of " + tokens.size());
+        }
+    }
+
     /** The number of ids, special tokens included: the rows an embedding table needs. */
     public int vocabularySize() {
-        return vocabularySize;
+        return tokens.size();
     }
 
     @Override

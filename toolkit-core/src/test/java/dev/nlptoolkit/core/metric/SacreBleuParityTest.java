@@ -117,7 +117,7 @@ class SacreBleuParityTest {
                     assertEquals(expected.get("sys_len").getAsLong(), score.systemLength());
                     assertEquals(expected.get("ref_len").getAsLong(), score.referenceLength());
                     // sacreBLEU's add-k adds the smoothing value to the counts it reports; ours stay raw.
-                    if (!settings.has("smooth_method") || !settings.get("smooth_method").getAsString().equals("add-k")) {
+                    if (!settings.toString().contains("add-k")) {
                         assertArrayEquals(longs(expected.getAsJsonArray("counts")), score.statistics().correct());
                         assertArrayEquals(longs(expected.getAsJsonArray("totals")), score.statistics().total());
                     }

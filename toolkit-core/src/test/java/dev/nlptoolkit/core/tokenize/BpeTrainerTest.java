@@ -52,15 +52,17 @@ class BpeTrainerTest {
 
         JsonObject expected = readJson(fixtures.resolve("small.tokenizer.json"));
         assertEquals(500, vocabulary.size());
-        assertEquals(expected.getAsJsonObject("model").get("vocab"), vocabulary.toTokenizerJson().getAsJsonObject("model").get("vocab"));
-        assertEquals(expected.getAsJsonObject("model").get("merges"), vocabulary.toTokenizerJson().getAsJsonObject("model").get("merges"));
+        JsonObject model = vocabulary.toTokenizerJson().getAsJsonObject("model");
+        assertEquals(expected.getAsJsonObject("model").get("vocab"), model.get("vocab"));
+        assertEquals(expected.getAsJsonObject("model").get("merges"), model.get("merges"));
         // Every other key too: pre-tokenizer, decoder, added tokens, model options.
         assertEquals(expected, vocabulary.toTokenizerJson());
     }
 
     @Test
     void minFrequencyStopsLearningWhereTokenizersStops() throws Exception {
-        BpeVocabulary vocabulary = BpeTrainer.builder().optVocabularySize(100_000).optMinFrequency(4).build().train(corpus);
+        BpeVocabulary vocabulary =
+                BpeTrainer.builder().optVocabularySize(100_000).optMinFrequency(4).build().train(corpus);
 
         JsonObject expected = readJson(fixtures.resolve("min-frequency.tokenizer.json"));
         assertEquals(1094, vocabulary.size());

@@ -38,8 +38,8 @@ final class Multi30kBpe {
             long start = System.nanoTime();
             vocabulary = BpeTrainer.builder().build().train(english, german);
             learnMillis = (System.nanoTime() - start) / 1_000_000;
-            System.out.println("Multi30kBpe: learned " + vocabulary.size() + " symbols from " + (english.size() + german.size())
-                    + " sentences in " + learnMillis + " ms");
+            System.out.println("Multi30kBpe: learned " + vocabulary.size() + " symbols from "
+                    + (english.size() + german.size()) + " sentences in " + learnMillis + " ms");
         }
         return vocabulary;
     }

@@ -34,11 +34,14 @@ class SubwordTokenizerTest {
             for (JsonElement element : probes.getAsJsonArray("probes")) {
                 JsonObject probe = element.getAsJsonObject();
                 String sentence = probe.get("text").getAsString();
-                long[] expected = probe.getAsJsonArray("ids").asList().stream().mapToLong(JsonElement::getAsLong).toArray();
-                List<String> tokens = probe.getAsJsonArray("tokens").asList().stream().map(JsonElement::getAsString).toList();
+                long[] expected =
+                        probe.getAsJsonArray("ids").asList().stream().mapToLong(JsonElement::getAsLong).toArray();
+                List<String> tokens =
+                        probe.getAsJsonArray("tokens").asList().stream().map(JsonElement::getAsString).toList();
                 SubwordEncoding encoding = ours.encode(sentence);
                 assertArrayEquals(expected, encoding.ids(), sentence);
                 assertEquals(tokens, encoding.tokens(), sentence);
+                assertEquals(tokens, ours.tokens(encoding.ids()), sentence);
                 assertArrayEquals(expected, theirs.encode(sentence).ids(), sentence);
                 assertEquals(probe.get("decoded").getAsString(), ours.decode(encoding.ids()), sentence);
             }
@@ -76,7 +79,8 @@ class SubwordTokenizerTest {
             assertEquals(List.of("\u2581ab", "\u2581", "<unk>", "<unk>", "b"), encoding.tokens());
             assertEquals(2, encoding.unknownCount());
             assertEquals("ab <unk><unk>b", tokenizer.decode(encoding.ids()));
-            assertEquals(List.of(0, 2), tokenizer.encode(List.of("ab", "xx")).stream().map(SubwordEncoding::unknownCount).toList());
+            List<SubwordEncoding> batch = tokenizer.encode(List.of("ab", "xx"));
+            assertEquals(List.of(0, 2), batch.stream().map(SubwordEncoding::unknownCount).toList());
         }
     }
 
@@ -86,7 +90,8 @@ class SubwordTokenizerTest {
 
         try (SubwordTokenizer tokenizer = SubwordTokenizer.load(vocabulary.write(dir))) {
             long ab = vocabulary.id("\u2581ab");
-            long[] ids = {BpeVocabulary.BOS_ID, ab, ab, BpeVocabulary.EOS_ID, BpeVocabulary.PAD_ID, BpeVocabulary.PAD_ID};
+            long pad = BpeVocabulary.PAD_ID;
+            long[] ids = {BpeVocabulary.BOS_ID, ab, ab, BpeVocabulary.EOS_ID, pad, pad};
             assertEquals("ab ab", tokenizer.decode(ids));
             assertThrows(IllegalArgumentException.class, () -> tokenizer.decode(new long[] {50}));
         }

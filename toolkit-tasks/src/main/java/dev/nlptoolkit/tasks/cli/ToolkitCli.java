@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
             TrainTranslatorCommand.class,
             TranslateCommand.class,
             DemoCommand.class,
+            BleuCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {
 

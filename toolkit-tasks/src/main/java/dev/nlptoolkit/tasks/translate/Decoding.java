@@ -84,7 +84,7 @@ final class Decoding {
                 for (Hypothesis h : hypotheses.get(b)) {
                     long[] tokens = Arrays.stream(h.tokens()).asLongStream().toArray();
                     nbest.add(new Translation(network.tokenizer().decode(tokens), h.score(), source.tokens(),
-                            network.tokens(tokens), alignments ? cut(h.alignment(), source.ids().length + 1) : null));
+                            network.tokenizer().tokens(tokens), alignments ? cut(h.alignment(), source.ids().length + 1) : null));
                 }
                 out.add(nbest);
             }

@@ -10,19 +10,12 @@ import dev.nlptoolkit.models.weights.BlockDirectory;
 
 import ai.djl.ndarray.NDManager;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * A translation model with its subword tokenizer and maximum length: what training, translation and
@@ -47,28 +40,12 @@ final class TranslatorNetwork implements AutoCloseable {
     private final SubwordTokenizer tokenizer;
     private final Path tokenizerFile;
     private final int maxLength;
-    private final String[] idToToken;
 
-    private TranslatorNetwork(Seq2SeqModel model, SubwordTokenizer tokenizer, Path tokenizerFile, int maxLength)
-            throws IOException {
+    private TranslatorNetwork(Seq2SeqModel model, SubwordTokenizer tokenizer, Path tokenizerFile, int maxLength) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.tokenizerFile = tokenizerFile;
         this.maxLength = maxLength;
-        this.idToToken = readVocabulary(tokenizerFile, tokenizer.vocabularySize());
-    }
-
-    /** The BPE vocabulary of a tokenizer.json by id ({@link SubwordTokenizer} checked the file already). */
-    private static String[] readVocabulary(Path file, int size) throws IOException {
-        String[] tokens = new String[size];
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonObject vocab = JsonParser.parseReader(reader).getAsJsonObject().getAsJsonObject("model")
-                    .getAsJsonObject("vocab");
-            for (Map.Entry<String, JsonElement> e : vocab.entrySet()) {
-                tokens[e.getValue().getAsInt()] = e.getKey();
-            }
-        }
-        return tokens;
     }
 
     /** A freshly initialised model (engine seed set by the caller) with the tokenizer of {@code tokenizerFile}. */
@@ -78,7 +55,7 @@ final class TranslatorNetwork implements AutoCloseable {
         try {
             return new TranslatorNetwork(Seq2SeqModels.createInitialized(config, manager), tokenizer, tokenizerFile,
                     maxLength);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
         }
@@ -130,15 +107,6 @@ final class TranslatorNetwork implements AutoCloseable {
 
     SubwordTokenizer tokenizer() {
         return tokenizer;
-    }
-
-    /** The subword strings of {@code ids}. */
-    List<String> tokens(long[] ids) {
-        List<String> out = new ArrayList<>(ids.length);
-        for (long id : ids) {
-            out.add(idToToken[Math.toIntExact(id)]);
-        }
-        return out;
     }
 
     /** The most subwords a side may have, its special token included. */
