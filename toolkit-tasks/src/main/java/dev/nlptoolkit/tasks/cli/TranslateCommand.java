@@ -45,7 +45,7 @@ import java.util.concurrent.Callable;
                     + " cased text.",
             "With --nbest N each input gives N lines index<TAB>score<TAB>text (index 0-based, best first; one line"
                     + " for an empty input), as fairseq prints hypotheses. Progress on inputs of over "
-                    + CHUNK_LINES + " lines goes to stderr."
+                    + TranslateCommand.CHUNK_LINES + " lines goes to stderr."
         })
 public final class TranslateCommand implements Callable<Integer> {
 
