@@ -217,7 +217,8 @@ public final class TrainTranslatorCommand implements Callable<Integer> {
 
     /**
      * {@code {"model_dir", "model", "steps", "stop_reason", "best_step", "train_pairs", "skipped_empty",
-     * "skipped_too_long", "train_target_tokens_per_s", "elapsed_s", "dev_bleu"}}.
+     * "skipped_too_long", "train_target_tokens", "train_target_tokens_per_s", "epochs_per_hour", "elapsed_s",
+     * "dev_bleu"}}.
      */
     static JsonObject toJson(TrainedTranslator result) {
         JsonObject json = new JsonObject();
@@ -230,7 +231,9 @@ public final class TrainTranslatorCommand implements Callable<Integer> {
         json.addProperty("train_pairs_kept", result.trainPairs().kept());
         json.addProperty("skipped_empty", result.trainPairs().skippedEmpty());
         json.addProperty("skipped_too_long", result.trainPairs().skippedTooLong());
+        json.addProperty("train_target_tokens", result.trainPairs().targetTokens());
         json.addProperty("train_target_tokens_per_s", result.targetTokensPerSecond());
+        json.addProperty("epochs_per_hour", result.epochsPerHour());
         json.addProperty("elapsed_s", result.elapsedSeconds());
         result.devBleu().ifPresent(score -> {
             json.addProperty("dev_bleu", score.score());

@@ -28,6 +28,13 @@ public record TrainedTranslator(
         double targetTokensPerSecond,
         double elapsedSeconds) {
 
+    private static final double SECONDS_PER_HOUR = 3600;
+
+    /** Passes over the kept training pairs that an hour of training at this run's throughput gives. */
+    public double epochsPerHour() {
+        return targetTokensPerSecond * SECONDS_PER_HOUR / Math.max(1, trainPairs.targetTokens());
+    }
+
     /**
      * How many sentence pairs a file pair held and what became of them.
      *
@@ -36,12 +43,14 @@ public record TrainedTranslator(
      * @param skippedEmpty pairs left out because a side is empty
      * @param skippedTooLong pairs left out because a side exceeds the maximum length
      * @param unknownTokens {@code <unk>} subwords in the kept pairs
+     * @param targetTokens target subwords of the kept pairs, end-of-sentence tokens included: an epoch
      */
-    public record PairCounts(int read, int kept, int skippedEmpty, int skippedTooLong, long unknownTokens) {
+    public record PairCounts(
+            int read, int kept, int skippedEmpty, int skippedTooLong, long unknownTokens, long targetTokens) {
 
         static PairCounts of(EncodedPairs pairs) {
             return new PairCounts(pairs.read(), pairs.pairs().size(), pairs.skippedEmpty(), pairs.skippedTooLong(),
-                    pairs.unknownTokens());
+                    pairs.unknownTokens(), pairs.targetTokens());
         }
     }
 }

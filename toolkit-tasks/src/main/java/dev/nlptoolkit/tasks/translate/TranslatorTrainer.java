@@ -349,7 +349,9 @@ public final class TranslatorTrainer {
             json.addProperty("dev_bleu", score.score());
             json.addProperty("dev_bleu_signature", score.signature());
         });
+        json.addProperty("train_target_tokens", counts.targetTokens());
         json.addProperty("train_target_tokens_per_s", trained.targetTokensPerSecond());
+        json.addProperty("epochs_per_hour", trained.epochsPerHour());
         json.addProperty("elapsed_s", trained.elapsedSeconds());
         JsonFiles.writeObject(b.outputDir.resolve(RunFiles.PROVENANCE_FILE), json);
     }
