@@ -39,7 +39,10 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,8 +155,10 @@ public final class TranslatorTrainer {
                 EncodedPairs dev = b.dev == null ? null : EncodedPairs.encode(b.dev, network.tokenizer(), b.maxLength);
                 AtomicLong trainedTokens = new AtomicLong();
                 long loopStart = System.nanoTime();
+                long loopCpuStart = processCpuNanos();
                 TrainingResult result = train(network, manager, checkpoints, train, dev, trainedTokens, start);
                 double loopSeconds = (System.nanoTime() - loopStart) / NANOS_PER_SECOND;
+                double loopCpuSeconds = (processCpuNanos() - loopCpuStart) / NANOS_PER_SECOND;
                 String finalWeights = restoreFinalWeights(network, checkpoints);
                 network.save(b.outputDir);
                 Optional<BleuScore> devBleu = b.dev == null ? Optional.empty()
@@ -162,7 +167,7 @@ public final class TranslatorTrainer {
                 double tokensPerSecond = trainedTokens.get() / Math.max(loopSeconds, Double.MIN_VALUE);
                 TrainedTranslator trained = new TrainedTranslator(b.outputDir, b.kind, result,
                         TrainedTranslator.PairCounts.of(train), devBleu, tokensPerSecond, elapsed);
-                writeProvenance(trained, config, dev, finalWeights);
+                writeProvenance(trained, config, dev, finalWeights, trainedTokens.get() / loopCpuSeconds);
                 return trained;
             }
         }
@@ -304,8 +309,17 @@ public final class TranslatorTrainer {
         return TrainingCheckpoint.LAST;
     }
 
+    /**
+     * CPU time of the whole process, every thread (PyTorch's intra-op threads included): with the
+     * wall clock, it tells throughput on a busy machine from what the same run would do on its own.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
     private void writeProvenance(TrainedTranslator trained, Seq2SeqConfig config, EncodedPairs dev,
-            String finalWeights) throws IOException {
+            String finalWeights, double tokensPerCpuSecond) throws IOException {
         JsonObject json = new JsonObject();
         json.addProperty("model", b.kind.configName());
         json.addProperty("train_src", b.train.source().toString());
@@ -352,6 +366,7 @@ public final class TranslatorTrainer {
         json.addProperty("train_target_tokens", counts.targetTokens());
         json.addProperty("train_target_tokens_per_s", trained.targetTokensPerSecond());
         json.addProperty("epochs_per_hour", trained.epochsPerHour());
+        json.addProperty("train_target_tokens_per_cpu_s", tokensPerCpuSecond);
         json.addProperty("elapsed_s", trained.elapsedSeconds());
         JsonFiles.writeObject(b.outputDir.resolve(RunFiles.PROVENANCE_FILE), json);
     }
