@@ -43,7 +43,7 @@ public final class DemoTranslateCommand implements Callable<Integer> {
     static final int SHOWN = 5;
     /** Small enough for a 2-core CPU to see the training set more than once in five minutes. */
     static final int VOCAB_SIZE = 6000;
-    static final int MAX_TOKENS = 2048;
+    static final int MAX_TOKENS = 1024;
     static final int WARMUP_STEPS = 100;
     static final double LEARNING_RATE = 2e-3;
     static final int EVALUATE_EVERY = 100;
