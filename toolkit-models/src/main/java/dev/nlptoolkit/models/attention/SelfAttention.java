@@ -60,8 +60,8 @@ public final class SelfAttention extends MultiHeadAttentionBase {
      */
     public AttentionOutput step(ParameterStore ps, AttentionInput input, KeyValueCache cache, boolean training) {
         if (!input.isSelfAttention()) {
-            throw new IllegalArgumentException(
-                    "SelfAttention takes AttentionInput.selfAttention(x, mask); use CrossAttention for keys from another sequence");
+            throw new IllegalArgumentException("SelfAttention takes AttentionInput.selfAttention(x, mask); use"
+                    + " CrossAttention for keys from another sequence");
         }
         NDArray x = input.query();
         NDArray query = projectQuery(ps, x, training);

@@ -42,12 +42,14 @@ public final class BeamSearch implements SequenceDecoder {
     private static final class Sentence {
         final int index;
         final int limit;
+        final int sourceLength;
         final List<Hypothesis> finished = new ArrayList<>();
         List<Beam> beams;
 
-        Sentence(int index, int limit, List<Beam> beams) {
+        Sentence(int index, int limit, int sourceLength, List<Beam> beams) {
             this.index = index;
             this.limit = limit;
+            this.sourceLength = sourceLength;
             this.beams = beams;
         }
     }
@@ -62,7 +64,8 @@ public final class BeamSearch implements SequenceDecoder {
         }
         try (NDManager scope = sourceIds.getManager().newSubManager()) {
             scope.tempAttachAll(new NDList(sourceIds, sourceMask));
-            int[] limits = Search.maxLengths(Search.sourceLengths(sourceMask), options, model);
+            long[] sourceLengths = Search.sourceLengths(sourceMask);
+            int[] limits = Search.maxLengths(sourceLengths, options, model);
             EncoderOutput encoded = model.encode(ps, sourceIds, sourceMask, false);
             long vocab = model.config().targetVocabSize();
             int sourceWidth = (int) encoded.sourceLength();
@@ -77,7 +80,7 @@ public final class BeamSearch implements SequenceDecoder {
                         beams.add(new Beam(null, j == 0 ? 0 : Double.NEGATIVE_INFINITY));
                         expand[b * k + j] = b;
                     }
-                    active.add(new Sentence(b, limits[b], beams));
+                    active.add(new Sentence(b, limits[b], (int) sourceLengths[b], beams));
                 }
                 reorder(cache, scope, expand);
                 for (int t = 0; !active.isEmpty(); t++) {
@@ -124,7 +127,9 @@ public final class BeamSearch implements SequenceDecoder {
                                 int row = s * k + j;
                                 if (beam.logProbability() > Double.NEGATIVE_INFINITY) {
                                     finish(sentence, beam.path(), beam.logProbability() + eosLogProbability[row],
-                                            attention == null ? null : Search.row(attention, row, sourceWidth));
+                                            attention == null
+                                                    ? null
+                                                    : Search.row(attention, row, sourceWidth, sentence.sourceLength));
                                 }
                             }
                         } else {
@@ -139,7 +144,9 @@ public final class BeamSearch implements SequenceDecoder {
                                 int parent = (int) (index / vocab);
                                 int token = (int) (index % vocab);
                                 int row = s * k + parent;
-                                float[] weights = attention == null ? null : Search.row(attention, row, sourceWidth);
+                                float[] weights = attention == null
+                                        ? null
+                                        : Search.row(attention, row, sourceWidth, sentence.sourceLength);
                                 Search.Node path = sentence.beams.get(parent).path();
                                 if (token == options.eosId()) {
                                     // fairseq finalises eos only among the top K; lower ones are dropped
@@ -187,7 +194,15 @@ public final class BeamSearch implements SequenceDecoder {
                 .limit(options.nbest()).toList();
     }
 
+    /** Reorders the cache to {@code order}, unless that keeps every row where it is. */
     private static void reorder(DecoderCache cache, NDManager scope, long[] order) {
+        boolean identity = order.length == cache.batchSize();
+        for (int i = 0; identity && i < order.length; i++) {
+            identity = order[i] == i;
+        }
+        if (identity) {
+            return;
+        }
         try (NDManager indices = scope.newSubManager()) {
             cache.reorder(indices.create(order));
         }

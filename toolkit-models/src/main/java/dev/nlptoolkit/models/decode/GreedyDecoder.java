@@ -35,7 +35,8 @@ public final class GreedyDecoder implements SequenceDecoder {
         Hypothesis[] results = new Hypothesis[batch];
         try (NDManager scope = sourceIds.getManager().newSubManager()) {
             scope.tempAttachAll(new NDList(sourceIds, sourceMask));
-            int[] limits = Search.maxLengths(Search.sourceLengths(sourceMask), options, model);
+            long[] sourceLengths = Search.sourceLengths(sourceMask);
+            int[] limits = Search.maxLengths(sourceLengths, options, model);
             EncoderOutput encoded = model.encode(ps, sourceIds, sourceMask, false);
             int capacity = Arrays.stream(limits).max().orElse(0) + 1;
             NDArray banned = Search.bannedEverywhere(scope, model.config().targetVocabSize(), options);
@@ -81,7 +82,9 @@ public final class GreedyDecoder implements SequenceDecoder {
                     List<Search.Node> stillPaths = new ArrayList<>();
                     for (int r = 0; r < rows; r++) {
                         int sentence = active.get(r);
-                        float[] weights = attention == null ? null : Search.row(attention, r, (int) sourceWidth);
+                        float[] weights = attention == null
+                                ? null
+                                : Search.row(attention, r, (int) sourceWidth, (int) sourceLengths[sentence]);
                         // at the length limit eos is forced, as fairseq does at max_len
                         boolean forced = t >= limits[sentence];
                         int token = forced ? options.eosId() : next[r];

@@ -81,7 +81,8 @@ final class Search {
         }
         NDManager manager = logProbabilities.getManager();
         NDArray index = manager.create(flat.stream().mapToLong(Long::longValue).toArray());
-        NDArray minusInf = manager.full(new Shape(flat.size()), Float.NEGATIVE_INFINITY, logProbabilities.getDataType());
+        NDArray minusInf =
+                manager.full(new Shape(flat.size()), Float.NEGATIVE_INFINITY, logProbabilities.getDataType());
         // (R, V) -> (R V) -> (R, V)
         return logProbabilities.reshape(-1).put(index, minusInf).reshape(shape);
     }
@@ -146,10 +147,13 @@ final class Search {
         }
     }
 
-    /** Row {@code row} of a (R, S) array read to the host as one flat array. */
-    static float[] row(float[] flat, int row, int width) {
-        float[] out = new float[width];
-        System.arraycopy(flat, row * width, out, 0, width);
+    /**
+     * Row {@code row} of a (R, S) array read to the host as one flat array, cut to the sentence's
+     * {@code real} source tokens (the weights on padding are 0), so it does not depend on the batch.
+     */
+    static float[] row(float[] flat, int row, int width, int real) {
+        float[] out = new float[real];
+        System.arraycopy(flat, row * width, out, 0, real);
         return out;
     }
 }

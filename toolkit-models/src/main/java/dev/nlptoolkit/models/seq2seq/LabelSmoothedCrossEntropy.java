@@ -9,7 +9,7 @@ import ai.djl.ndarray.types.DataType;
  * token, (1 - eps) (-log p[target]) + eps mean_v(-log p[v]). DJL's MaskedSoftmaxCrossEntropyLoss is
  * not used because it fails on the PyTorch engine.
  *
- * <p>Shapes: logits (B, T, V), targets (B, T) int64 with {@code padId} at padding.
+ * <p>Shapes: logits (B, T, V), targets (B, T) integer ids with {@code padId} at padding.
  */
 public final class LabelSmoothedCrossEntropy {
 
@@ -42,9 +42,10 @@ public final class LabelSmoothedCrossEntropy {
 
     /** The loss summed over real tokens, a scalar; divide by {@link #tokens} to average over several batches. */
     public NDArray sum(NDArray logits, NDArray targets) {
+        NDArray ids = targets.getDataType() == DataType.INT64 ? targets : targets.toType(DataType.INT64, false);
         NDArray logProbabilities = logits.logSoftmax(VOCAB_AXIS);
         // (B, T, V) -> (B, T): -log p of each target; the pad id indexes a real row, masked below
-        NDArray nll = logProbabilities.gather(targets.expandDims(VOCAB_AXIS), VOCAB_AXIS).squeeze(VOCAB_AXIS).neg();
+        NDArray nll = logProbabilities.gather(ids.expandDims(VOCAB_AXIS), VOCAB_AXIS).squeeze(VOCAB_AXIS).neg();
         // (B, T, V) -> (B, T)
         NDArray uniform = logProbabilities.mean(new int[] {VOCAB_AXIS}).neg();
         NDArray perToken = nll.mul(1 - smoothing).add(uniform.mul(smoothing));

@@ -25,7 +25,8 @@ final class Seq2SeqConfigJson {
         Seq2SeqModelType type = Seq2SeqModelType.fromConfigName(name.getAsString());
         if (expected != null && type != expected) {
             throw new IllegalArgumentException("model_type '" + type.configName() + "' is not read by the '"
-                    + expected.configName() + "' config: use Seq2SeqModels.readConfig(json), which picks it by model_type");
+                    + expected.configName() + "' config: use Seq2SeqModels.readConfig(json), which picks the config"
+                    + " by model_type");
         }
         return type;
     }

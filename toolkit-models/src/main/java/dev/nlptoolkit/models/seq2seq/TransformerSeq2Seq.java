@@ -209,7 +209,7 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
 
         @Override
         public void close() {
-            state.owner().close();
+            state.close();
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
  * search's choice of rows. Every array it holds lives in its owner manager; the arrays it replaces
  * are closed, so decoding a long output does not grow native memory beyond the cache itself.
  */
-public final class DecoderState {
+public final class DecoderState implements AutoCloseable {
 
     private final NDManager owner;
     private final List<KeyValueCache> selfAttention;
@@ -29,7 +29,7 @@ public final class DecoderState {
     private NDArray memoryMask;
 
     /**
-     * @param owner holds the caches and the memory (close it to free them)
+     * @param owner holds the caches and the memory; {@link #close} closes it
      * @param memory per layer (B, N, S, H), attached to {@code owner} here
      * @param memoryMask (B, S), nonzero for real tokens, or null; attached to {@code owner}
      * @param capacity the positions each cache holds before it first grows
@@ -112,5 +112,11 @@ public final class DecoderState {
             memoryMask = old.get(owner, rows);
             old.close();
         }
+    }
+
+    /** Frees every array of the state: closes its owner manager. */
+    @Override
+    public void close() {
+        owner.close();
     }
 }

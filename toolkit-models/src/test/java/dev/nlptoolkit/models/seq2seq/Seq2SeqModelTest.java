@@ -94,7 +94,11 @@ class Seq2SeqModelTest {
         try (DecoderCache cache = model.startDecoding(ps, encoded, 2)) {
             for (long t = 0; t < steps; t++) {
                 NDArray logits = model.step(ps, cache, in.targetInputIds().get(new NDIndex(":, {}", t)));
-                assertClose(full.get(new NDIndex(":, {}", t)), logits, config.modelType() + " step " + t);
+                // a padded position's logits are not defined: teacher forcing hides its key, a step cannot
+                NDArray real = in.targetMask().get(new NDIndex(":, {}", t)).toType(logits.getDataType(), false)
+                        .expandDims(1);
+                assertClose(full.get(new NDIndex(":, {}", t)).mul(real), logits.mul(real),
+                        config.modelType() + " step " + t);
                 NDArray attention = cache.lastAttention();
                 assertClose(manager.ones(new Shape(3)), attention.sum(new int[] {1}),
                         "attention rows sum to 1");
