@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.translate;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
 import dev.nlptoolkit.core.tokenize.BpeVocabulary;
 import dev.nlptoolkit.core.tokenize.SubwordEncoding;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.models.decode.DecodeOptions;
 import dev.nlptoolkit.models.decode.Hypothesis;
 import dev.nlptoolkit.models.decode.SequenceDecoder;
@@ -41,24 +42,16 @@ final class Decoding {
             int length = Math.min(keep, e.ids().length);
             items.add(new Source(nonEmpty.get(i), Arrays.copyOf(e.ids(), length), e.tokens().subList(0, length)));
         }
-        List<List<Translation>> decoded = LengthBucketBatcher.builder().setBatchSize(batchSize).build()
-                .mapInLengthOrder(items, s -> s.ids().length,
-                        (indices, batch) -> decodeBatch(network, manager, batch, options, alignments));
+        // Inference on any thread: libtorch would otherwise record autograd graphs on threads it did not start.
+        List<List<Translation>> decoded = Gradients.withoutRecording(() -> LengthBucketBatcher.builder()
+                .setBatchSize(batchSize).build().mapInLengthOrder(items, s -> s.ids().length,
+                        (indices, batch) -> decodeBatch(network, manager, batch, options, alignments)));
         List<List<Translation>> out = new ArrayList<>(sources.size());
         for (int i = 0; i < sources.size(); i++) {
             out.add(List.of(Translation.empty()));
         }
         for (int i = 0; i < items.size(); i++) {
             out.set(items.get(i).index(), decoded.get(i));
-        }
-        return out;
-    }
-
-    /** The alignment rows cut to the source's real positions (its subwords and {@code </s>}), without padding. */
-    private static float[][] cut(float[][] alignment, int sourcePositions) {
-        float[][] out = new float[alignment.length][];
-        for (int t = 0; t < alignment.length; t++) {
-            out[t] = Arrays.copyOf(alignment[t], sourcePositions);
         }
         return out;
     }
@@ -84,7 +77,7 @@ final class Decoding {
                 for (Hypothesis h : hypotheses.get(b)) {
                     long[] tokens = Arrays.stream(h.tokens()).asLongStream().toArray();
                     nbest.add(new Translation(network.tokenizer().decode(tokens), h.score(), source.tokens(),
-                            network.tokenizer().tokens(tokens), alignments ? cut(h.alignment(), source.ids().length + 1) : null));
+                            network.tokenizer().tokens(tokens), alignments ? h.alignment() : null));
                 }
                 out.add(nbest);
             }

@@ -47,7 +47,8 @@ public final class TranslationModel implements AutoCloseable {
     }
 
     public static TranslationModel load(Path dir, DeviceChoice device) throws IOException, CheckpointException {
-        return ManagerOwner.open(device, manager -> new TranslationModel(dir, manager, TranslatorNetwork.load(dir, manager)));
+        return ManagerOwner.open(device,
+                manager -> new TranslationModel(dir, manager, TranslatorNetwork.load(dir, manager)));
     }
 
     public Path directory() {

@@ -14,6 +14,7 @@ import dev.nlptoolkit.core.tokenize.SubwordTokenizer;
 import dev.nlptoolkit.core.train.AdamW;
 import dev.nlptoolkit.core.train.CheckpointAveraging;
 import dev.nlptoolkit.core.train.EarlyStopping;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.core.train.LearningRateSchedule;
 import dev.nlptoolkit.core.train.ModelStore;
 import dev.nlptoolkit.core.train.ProgressBar;
@@ -264,8 +265,13 @@ public final class TranslatorTrainer {
         return batch.items().stream().mapToInt(EncodedPairs.Pair::targetTokens).sum();
     }
 
-    /** The criterion's loss per target token over the dev pairs, without dropout. */
+    /** The criterion's loss per target token over the dev pairs, without dropout or autograd. */
     private static double devLoss(
+            TranslatorNetwork network, LabelSmoothedCrossEntropy criterion, EncodedPairs dev, NDManager manager) {
+        return Gradients.withoutRecording(() -> devLossSum(network, criterion, dev, manager));
+    }
+
+    private static double devLossSum(
             TranslatorNetwork network, LabelSmoothedCrossEntropy criterion, EncodedPairs dev, NDManager manager) {
         double sum = 0;
         long tokens = 0;
