@@ -73,6 +73,25 @@ public final class ClassifierModel implements AutoCloseable {
         return network.labels().labels();
     }
 
+    /** The most tokens per input (special tokens included) the model reads; longer inputs are truncated. */
+    public int maxLength() {
+        return network.maxLength();
+    }
+
+    /**
+     * Tokenises {@code inputs} (truncating each to {@link #maxLength()}) and groups them into batches of
+     * at most {@code batchSize} inputs of similar token length, for {@link #predict(EncodedInputs)}.
+     * Uses only the tokenizer: safe to call on one thread while another predicts.
+     */
+    public EncodedInputs encode(List<TextInput> inputs, int batchSize) {
+        return Inference.encode(network, inputs, batchSize);
+    }
+
+    /** Predicts inputs {@link #encode encoded} before, without explanations; the results are in input order. */
+    public List<Prediction> predict(EncodedInputs inputs) {
+        return Inference.predict(network, manager, inputs);
+    }
+
     /** Predicts {@code inputs} in batches of {@value #DEFAULT_BATCH_SIZE}, without explanations. */
     public List<Prediction> predict(List<TextInput> inputs) {
         return predict(inputs, DEFAULT_BATCH_SIZE, 0);
@@ -91,6 +110,47 @@ public final class ClassifierModel implements AutoCloseable {
             throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
         }
         return Inference.predict(network, manager, inputs, batchSize, explainTopK);
+    }
+
+    /**
+     * Each input's prediction with the tokens the model read and its last layer's attention over them:
+     * the token weights of {@link Prediction#explanation()} for every token and, for transformer and
+     * bert, the self-attention of every head. Results are in input order.
+     */
+    public List<AttentionMap> attention(List<TextInput> inputs) {
+        return attention(inputs, DEFAULT_BATCH_SIZE, DEFAULT_EXPLAIN_TOP_K);
+    }
+
+    /** {@link #attention(List)} in batches of {@code batchSize}, explaining with {@code explainTopK} tokens. */
+    public List<AttentionMap> attention(List<TextInput> inputs, int batchSize, int explainTopK) {
+        if (explainTopK < 0) {
+            throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
+        }
+        return Inference.attend(network, manager, inputs, batchSize, explainTopK, null, 0);
+    }
+
+    /**
+     * {@link #attention(List)} under the one-step, epsilon-bounded L2 embedding attack that
+     * {@link #evaluateUnderAttack} scores with: each input's embeddings are pushed towards a higher
+     * loss for its label in {@code labels}, so one sees what the perturbation does to the prediction
+     * and to where the model looks.
+     *
+     * @param labels each input's true label, one of {@link #labels()}
+     * @param epsilon the L2 norm of each input's perturbation, in embedding units
+     */
+    public List<AttentionMap> attentionUnderAttack(List<TextInput> inputs, List<String> labels, float epsilon) {
+        if (labels.size() != inputs.size()) {
+            throw new IllegalArgumentException("got " + labels.size() + " labels for " + inputs.size() + " inputs");
+        }
+        int[] ids = new int[labels.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = network.labels().id(labels.get(i));
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("label " + (i + 1) + " '" + labels.get(i)
+                        + "' is not one of the model's labels " + labels());
+            }
+        }
+        return Inference.attend(network, manager, inputs, DEFAULT_BATCH_SIZE, DEFAULT_EXPLAIN_TOP_K, ids, epsilon);
     }
 
     /** Scores the model on labelled data; see {@link #evaluate(Dataset, int)}. */

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
 import dev.nlptoolkit.core.tokenize.TextTokens;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.models.adversarial.AdversarialTraining;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
@@ -19,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
-/** Batched prediction: inputs of similar length share a batch; results come back in input order. */
+/**
+ * Batched prediction: inputs of similar length share a batch; results come back in input order.
+ * Autograd recording is turned off on the calling thread for the forward passes (libtorch keeps the
+ * mode per thread, and a thread other than the engine's first one starts with it on).
+ */
 final class Inference {
 
     private Inference() {}
@@ -31,7 +36,34 @@ final class Inference {
      */
     static List<Prediction> predict(
             ClassifierNetwork network, NDManager manager, List<TextInput> inputs, int batchSize, int topK) {
-        return inLengthOrder(inputs, batchSize, (indices, items) -> predictBatch(network, manager, items, topK));
+        return Gradients.withoutRecording(() -> inLengthOrder(inputs, batchSize,
+                (indices, items) -> predictBatch(network, manager, items, encode(network, items), topK)));
+    }
+
+    /**
+     * Encodes {@code inputs} and groups them by token length into batches of at most {@code batchSize}:
+     * which inputs share a batch depends only on the inputs and their order.
+     */
+    static EncodedInputs encode(ClassifierNetwork network, List<TextInput> inputs, int batchSize) {
+        requireBatchSize(batchSize);
+        List<EncodedText> encoded = encode(network, inputs);
+        List<Batch<EncodedText>> batches =
+                LengthBucketBatcher.builder().setBatchSize(batchSize).build().ordered(encoded, EncodedText::length);
+        return new EncodedInputs(inputs.size(), batches);
+    }
+
+    /** Predicts inputs {@link #encode encoded} before, without explanations; results in input order. */
+    static List<Prediction> predict(ClassifierNetwork network, NDManager manager, EncodedInputs inputs) {
+        return Gradients.withoutRecording(() -> {
+            Prediction[] results = new Prediction[inputs.size()];
+            for (Batch<EncodedText> batch : inputs.batches()) {
+                List<Prediction> predictions = predictBatch(network, manager, null, batch.items(), 0);
+                for (int i = 0; i < batch.size(); i++) {
+                    results[batch.indices()[i]] = predictions.get(i);
+                }
+            }
+            return Arrays.asList(results);
+        });
     }
 
     /**
@@ -56,6 +88,62 @@ final class Inference {
         });
     }
 
+    /**
+     * The prediction and last-layer attention of every input, clean ({@code labelIds} null) or under
+     * the epsilon-bounded embedding attack towards a higher loss for {@code labelIds}.
+     */
+    static List<AttentionMap> attend(ClassifierNetwork network, NDManager manager, List<TextInput> inputs,
+            int batchSize, int topK, int[] labelIds, float epsilon) {
+        AdversarialTraining attack = labelIds == null ? null
+                : AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
+        AttentionMap[] results = new AttentionMap[inputs.size()];
+        inLengthOrder(inputs, batchSize, (indices, items) -> {
+            List<EncodedText> encoded = encode(network, items);
+            try (NDManager scope = manager.newSubManager()) {
+                ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
+                ParameterStore store = new ParameterStore(scope, false);
+                NDArray embeddings = network.model().embed(store, input, false);
+                if (attack != null) {
+                    NDArray labels = scope.create(Arrays.stream(indices).mapToLong(i -> labelIds[i]).toArray());
+                    embeddings = embeddings.add(attack.perturbation(store, input, labels, embeddings, false));
+                }
+                ClassifierOutput output = network.model().classifyEmbedded(store, embeddings, input, false);
+                float[] weights = output.tokenWeights() == null ? null : output.tokenWeights().toFloatArray();
+                NDArray maps = output.selfAttention();
+                float[] attention = maps == null ? null : maps.toFloatArray();
+                // (B, T) ids; (B, N, T, T) maps
+                int width = Math.toIntExact(input.tokenIds().getShape().get(1));
+                int heads = maps == null ? 0 : Math.toIntExact(maps.getShape().get(1));
+                List<TextTokens> tokens = items.stream().map(i -> network.tokenizer().tokenize(i.text())).toList();
+                List<Prediction> predictions = predictions(network.labels(), output.logits().toFloatArray(),
+                        items.size(), b -> weights == null ? List.of()
+                                : explain(tokens.get(b), encoded.get(b).length(), weights, b * width, topK));
+                for (int b = 0; b < items.size(); b++) {
+                    int shown = Math.min(tokens.get(b).tokens().size(), encoded.get(b).length());
+                    results[indices[b]] = new AttentionMap(predictions.get(b),
+                            tokens.get(b).tokens().subList(0, shown),
+                            Arrays.copyOf(tokens.get(b).special(), shown),
+                            weights == null ? null : Arrays.copyOfRange(weights, b * width, b * width + shown),
+                            attention == null ? null : heads(attention, b, heads, width, shown));
+                }
+                return predictions;
+            }
+        });
+        return Arrays.asList(results);
+    }
+
+    /** Row {@code b}'s (N, shown, shown) corner of (B, N, T, T) maps, flattened in {@code maps}. */
+    private static float[][][] heads(float[] maps, int b, int heads, int width, int shown) {
+        float[][][] out = new float[heads][shown][];
+        for (int h = 0; h < heads; h++) {
+            for (int q = 0; q < shown; q++) {
+                int start = ((b * heads + h) * width + q) * width;
+                out[h][q] = Arrays.copyOfRange(maps, start, start + shown);
+            }
+        }
+        return out;
+    }
+
     /** Results for one batch, in the batch's order; {@code indices} are the items' input positions. */
     private interface BatchRun {
         List<Prediction> run(int[] indices, List<TextInput> items);
@@ -63,9 +151,7 @@ final class Inference {
 
     /** Runs inputs of similar length together and returns the results in input order. */
     private static List<Prediction> inLengthOrder(List<TextInput> inputs, int batchSize, BatchRun run) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        }
+        requireBatchSize(batchSize);
         // Character length stands in for token length: close enough to group inputs, and free.
         List<Batch<TextInput>> batches = LengthBucketBatcher.builder().setBatchSize(batchSize).build()
                 .ordered(inputs, input -> input.text().length()
@@ -78,6 +164,12 @@ final class Inference {
             }
         }
         return Arrays.asList(results);
+    }
+
+    private static void requireBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
     }
 
     private static List<EncodedText> encode(ClassifierNetwork network, List<TextInput> items) {
@@ -98,18 +190,19 @@ final class Inference {
         return out;
     }
 
-    private static List<Prediction> predictBatch(
-            ClassifierNetwork network, NDManager manager, List<TextInput> items, int topK) {
-        List<EncodedText> encoded = encode(network, items);
+    /** {@code items} are the texts of {@code encoded}, needed only to explain ({@code topK > 0}). */
+    private static List<Prediction> predictBatch(ClassifierNetwork network, NDManager manager, List<TextInput> items,
+            List<EncodedText> encoded, int topK) {
         try (NDManager scope = manager.newSubManager()) {
             ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
             ClassifierOutput output = network.model().classify(new ParameterStore(scope, false), input, false);
             NDArray weights = output.tokenWeights();
             float[] tokenWeights = topK > 0 && weights != null ? weights.toFloatArray() : null;
             int width = Math.toIntExact(input.tokenIds().getShape().get(1));
-            return predictions(network.labels(), output.logits().toFloatArray(), items.size(), b -> tokenWeights == null
+            return predictions(network.labels(), output.logits().toFloatArray(), encoded.size(), b -> tokenWeights == null
                     ? List.of()
-                    : explain(network, items.get(b).text(), encoded.get(b).length(), tokenWeights, b * width, topK));
+                    : explain(network.tokenizer().tokenize(items.get(b).text()), encoded.get(b).length(),
+                            tokenWeights, b * width, topK));
         }
     }
 
@@ -140,9 +233,7 @@ final class Inference {
      * first text only (the tokenizer names the tokens of a single text, which are the first ones of a
      * pair's row too).
      */
-    private static List<TokenWeight> explain(
-            ClassifierNetwork network, String text, int length, float[] weights, int offset, int topK) {
-        TextTokens tokens = network.tokenizer().tokenize(text);
+    private static List<TokenWeight> explain(TextTokens tokens, int length, float[] weights, int offset, int topK) {
         int shown = Math.min(tokens.tokens().size(), length);
         List<TokenWeight> all = new ArrayList<>(shown);
         for (int t = 0; t < shown; t++) {

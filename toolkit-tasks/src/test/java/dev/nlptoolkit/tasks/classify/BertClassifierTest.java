@@ -42,6 +42,8 @@ class BertClassifierTest {
     private static final String LAST_ATTENTIONS = "attentions.1";
     private static final int SENTENCES = 8;
     private static final int STEPS = 2;
+    /** Below the tiny checkpoint's 64 positions and below most SST-2 sentences, so truncation shows. */
+    private static final int TRAINED_MAX_LENGTH = 12;
     private static final Map<String, String> SENTIMENT = Map.of("0", "negative", "1", "positive");
 
     @TempDir Path tmp;
@@ -88,6 +90,64 @@ class BertClassifierTest {
         }
     }
 
+    @Test
+    void attentionMapsAreTransformersLastLayerForEveryHead() throws Exception {
+        NDArray last;
+        try (NDManager manager = NDManager.newBaseManager();
+                ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            // (B, N, T, T) as transformers gave it for the fixture's batch
+            last = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager).get(LAST_ATTENTIONS);
+            float[] all = last.toFloatArray();
+            long[] shape = last.getShape().getShape();
+            int heads = (int) shape[1];
+            int width = (int) shape[2];
+            List<AttentionMap> maps = model.attention(FIXTURE_INPUTS);
+            List<Prediction> predictions = model.predict(FIXTURE_INPUTS, 3, ClassifierModel.DEFAULT_EXPLAIN_TOP_K);
+            for (int i : new int[] {0, 1, 3}) {
+                AttentionMap map = maps.get(i);
+                int t = map.tokens().size();
+                assertEquals("[CLS]", map.tokens().get(0));
+                assertEquals("[SEP]", map.tokens().get(t - 1));
+                assertTrue(map.special()[0] && map.special()[t - 1] && !map.special()[1], "input " + i);
+                assertEquals(heads, map.heads());
+                for (int h = 0; h < heads; h++) {
+                    for (int q = 0; q < t; q++) {
+                        for (int k = 0; k < t; k++) {
+                            float want = all[((i * heads + h) * width + q) * width + k];
+                            assertEquals(want, map.selfAttention()[h][q][k], TOLERANCE,
+                                    "input " + i + " head " + h + " query " + q + " key " + k);
+                        }
+                    }
+                }
+                assertArrayEquals(predictions.get(i).logits(), map.prediction().logits(), (float) TOLERANCE);
+                for (TokenWeight w : map.prediction().explanation()) {
+                    assertEquals(w.weight(), map.tokenWeights()[w.position()], 1e-7, "input " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAttackLowersTheTrueLabelsProbabilityAndATinyOneChangesNothing() throws Exception {
+        try (ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            List<TextInput> inputs = List.of(FIXTURE_INPUTS.get(0), FIXTURE_INPUTS.get(1), FIXTURE_INPUTS.get(3));
+            List<AttentionMap> clean = model.attention(inputs);
+            List<String> labels = clean.stream().map(m -> m.prediction().label()).toList();
+            List<AttentionMap> unmoved = model.attentionUnderAttack(inputs, labels, 1e-6f);
+            List<AttentionMap> attacked = model.attentionUnderAttack(inputs, labels, 2f);
+            for (int i = 0; i < inputs.size(); i++) {
+                assertArrayEquals(clean.get(i).prediction().logits(), unmoved.get(i).prediction().logits(), 1e-4f);
+                assertArrayEquals(clean.get(i).selfAttention()[0][0], unmoved.get(i).selfAttention()[0][0], 1e-4f);
+                double before = clean.get(i).prediction().probabilities().get(labels.get(i));
+                double after = attacked.get(i).prediction().probabilities().get(labels.get(i));
+                assertTrue(after < before, "input " + i + ": p(" + labels.get(i) + ") " + before + " -> " + after);
+            }
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> model.attentionUnderAttack(inputs.subList(0, 1), List.of("spam"), 1f));
+            assertTrue(e.getMessage().contains("'spam' is not one of the model's labels"), e.getMessage());
+        }
+    }
+
     /** Word pieces only ([CLS] and [SEP] left out), most attended first, with transformers' weights. */
     private static void assertExplainsWithAttentionFromFirstToken(
             List<TokenWeight> explanation, float[] expected, String what) {
@@ -98,6 +158,13 @@ class BertClassifierTest {
             assertEquals(expected[w.position()], w.weight(), TOLERANCE, what + " token " + w.position());
             assertTrue(w.weight() <= previous, what + " is not sorted: " + explanation);
             previous = w.weight();
+        }
+    }
+
+    @Test
+    void aHuggingFaceDirectoryWithoutATokenizerConfigServesAtItsPositionTable() throws Exception {
+        try (ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            assertEquals(64, model.maxLength());
         }
     }
 
@@ -116,6 +183,7 @@ class BertClassifierTest {
                 .batchSize(SENTENCES / STEPS)
                 .epochs(1)
                 .learningRate(1e-3)
+                .maxLength(TRAINED_MAX_LENGTH)
                 .device(DeviceChoice.CPU)
                 .progress(false)
                 .outputDir(out)
@@ -139,8 +207,13 @@ class BertClassifierTest {
         // The model reloads, and its batched predictions equal one-at-a-time forward passes of the saved weights.
         try (ClassifierModel model = ClassifierModel.load(out, DeviceChoice.CPU);
                 NDManager manager = NDManager.newBaseManager();
-                HfTokenizer tokenizer = HfTokenizer.builder().setPath(out).build()) {
+                HfTokenizer tokenizer = HfTokenizer.builder().setPath(out).optMaxLength(TRAINED_MAX_LENGTH).build()) {
             assertEquals(List.of("negative", "positive"), model.labels());
+            // It serves at the length it trained at (saved where transformers' tokenizers read it too), not at
+            // the position table's 64, so the evaluation below agrees with the dev metrics fit printed.
+            assertEquals(TRAINED_MAX_LENGTH, model.maxLength());
+            assertEquals(TRAINED_MAX_LENGTH, JsonParser.parseString(Files.readString(out.resolve(
+                    "tokenizer_config.json"))).getAsJsonObject().get("model_max_length").getAsInt());
             List<Prediction> batched = model.predict(FIXTURE_INPUTS, FIXTURE_INPUTS.size(), 0);
             BertForSequenceClassification direct = BertCheckpoint.loadClassifier(out, manager);
             float[] fixtureLogits = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager)
