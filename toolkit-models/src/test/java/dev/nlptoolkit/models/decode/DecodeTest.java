@@ -88,34 +88,56 @@ class DecodeTest {
         return Seq2SeqModels.createInitialized(config, manager);
     }
 
-    /** Greedy by re-running the teacher-forced decoder over the whole prefix at every step. */
-    private Hypothesis fullPrefixGreedy(Seq2SeqModel model, NDArray source, int limit) {
-        List<Integer> tokens = new ArrayList<>();
-        double logProbability = 0;
-        while (true) {
-            int token;
+    /**
+     * Greedy by re-running the teacher-forced decoder over the whole prefix at every step, for the
+     * sentences still going (their prefixes are equally long, so no target padding is needed).
+     */
+    private List<Hypothesis> fullPrefixGreedy(Seq2SeqModel model, NDArray sources, DecodeOptions options) {
+        int batch = (int) sources.getShape().get(0);
+        List<List<Integer>> outputs = new ArrayList<>();
+        double[] logProbability = new double[batch];
+        List<Integer> active = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            outputs.add(new ArrayList<>());
+            active.add(b);
+        }
+        for (int t = 0; !active.isEmpty(); t++) {
+            List<Integer> still = new ArrayList<>();
             try (NDManager step = manager.newSubManager()) {
-                long[] prefix = new long[tokens.size() + 1];
-                prefix[0] = BOS;
-                for (int i = 0; i < tokens.size(); i++) {
-                    prefix[i + 1] = tokens.get(i);
+                long[][] prefixes = new long[active.size()][t + 1];
+                for (int r = 0; r < active.size(); r++) {
+                    prefixes[r][0] = BOS;
+                    for (int i = 0; i < t; i++) {
+                        prefixes[r][i + 1] = outputs.get(active.get(r)).get(i);
+                    }
                 }
-                NDArray target = step.create(prefix).reshape(1, -1);
+                NDArray target = step.create(prefixes);
+                NDArray source = sources.get(step.create(active.stream().mapToLong(Integer::longValue).toArray()));
                 NDArray logits = model.logits(ps, new Seq2SeqInput(source, source.neq(PAD), target, target.neq(-1)),
                         false);
-                float[] lp = logits.get(new NDIndex("0, {}", tokens.size())).logSoftmax(0).toFloatArray();
-                lp[PAD] = Float.NEGATIVE_INFINITY;
-                lp[BOS] = Float.NEGATIVE_INFINITY;
-                token = tokens.size() >= limit ? EOS : argMax(lp);
-                logProbability += lp[token];
+                float[] last = logits.get(new NDIndex(":, {}", t)).logSoftmax(-1).toFloatArray();
+                for (int r = 0; r < active.size(); r++) {
+                    int sentence = active.get(r);
+                    float[] lp = Arrays.copyOfRange(last, r * VOCAB, (r + 1) * VOCAB);
+                    lp[PAD] = Float.NEGATIVE_INFINITY;
+                    lp[BOS] = Float.NEGATIVE_INFINITY;
+                    int limit = options.maxLength(realLength(sources.get(sentence)));
+                    int token = t >= limit ? EOS : argMax(lp);
+                    logProbability[sentence] += lp[token];
+                    if (token != EOS) {
+                        outputs.get(sentence).add(token);
+                        still.add(sentence);
+                    }
+                }
             }
-            if (token == EOS) {
-                break;
-            }
-            tokens.add(token);
+            active = still;
         }
-        int[] ids = tokens.stream().mapToInt(Integer::intValue).toArray();
-        return new Hypothesis(ids, 0, logProbability, null);
+        List<Hypothesis> hypotheses = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            hypotheses.add(new Hypothesis(outputs.get(b).stream().mapToInt(Integer::intValue).toArray(), 0,
+                    logProbability[b], null));
+        }
+        return hypotheses;
     }
 
     private static int argMax(float[] values) {
@@ -139,10 +161,10 @@ class DecodeTest {
         NDArray sources = sources();
         DecodeOptions greedy = options().withBeam(1);
         List<List<Hypothesis>> decoded = new GreedyDecoder(model, greedy).decode(ps, sources, sources.neq(PAD));
+        List<Hypothesis> reference = fullPrefixGreedy(model, sources, greedy);
         Set<Integer> lengths = new HashSet<>();
         for (int b = 0; b < decoded.size(); b++) {
-            NDArray source = sources.get(new NDIndex("{}:{}", b, b + 1));
-            Hypothesis expected = fullPrefixGreedy(model, source, greedy.maxLength(realLength(source)));
+            Hypothesis expected = reference.get(b);
             Hypothesis actual = decoded.get(b).get(0);
             assertArrayEquals(expected.tokens(), actual.tokens(), config.modelType() + " sentence " + b);
             assertEquals(expected.logProbability(), actual.logProbability(), SCORE_TOLERANCE);

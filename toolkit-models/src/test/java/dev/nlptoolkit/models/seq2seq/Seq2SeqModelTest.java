@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
@@ -34,6 +36,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -179,6 +182,25 @@ class Seq2SeqModelTest {
         Seq2SeqModel fresh = Seq2SeqModels.create(config);
         fresh.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
         assertArrayEquals(before.toFloatArray(), fresh.logits(ps, batch(), false).toFloatArray());
+    }
+
+    /** Teacher forcing trains: the label-smoothed loss sends a gradient to every parameter, tied ones included. */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void theLossReachesEveryParameter(Seq2SeqConfig config) {
+        Seq2SeqModel model = Seq2SeqModels.createInitialized(config, manager);
+        Map<String, Parameter> parameters = StateDict.of(model);
+        parameters.values().forEach(p -> p.getArray().setRequiresGradient(true));
+        Seq2SeqInput in = batch();
+        // the target outputs: the inputs shifted left, eos (3) last, padding kept
+        NDArray targets = manager.create(new long[][] {{4, 5, 6, 7, 3}, {8, 3, 0, 0, 0}, {9, 10, 4, 3, 0}});
+        LabelSmoothedCrossEntropy loss = new LabelSmoothedCrossEntropy(LabelSmoothedCrossEntropy.DEFAULT_SMOOTHING,
+                PAD);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(loss.mean(model.logits(new ParameterStore(manager, false), in, true), targets));
+        }
+        parameters.forEach((name, p) -> assertTrue(p.getArray().getGradient().abs().sum().getFloat() > 0,
+                config.modelType() + ": no gradient reaches " + name));
     }
 
     @Test
