@@ -1,0 +1,53 @@
+package dev.nlptoolkit.tasks.score;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The file formats the local engine reads and writes. */
+public enum TableFormat {
+    /** RFC 4180: double quotes around fields that hold the delimiter, quotes or newlines. */
+    CSV,
+    /**
+     * Tab-separated. Read without quoting (quotes are literal, as in SST-2); written with RFC 4180
+     * quoting for the rare field that holds a tab or a newline.
+     */
+    TSV,
+    /** One JSON object per line; the added keys come after the record's own. */
+    JSONL;
+
+    static final String GZIP_SUFFIX = ".gz";
+
+    /**
+     * The format of {@code file}: by name ({@code .tsv} and {@code .jsonl}, before any {@code .gz}; CSV
+     * otherwise) unless {@code option} says JSONL or TSV; {@code CSV} means delimited, so a {@code .tsv}
+     * name still reads as TSV.
+     */
+    public static TableFormat of(Path file, TableFormat option) {
+        String name = stripGzip(file);
+        if (option == CSV) {
+            return name.endsWith(".tsv") ? TSV : CSV;
+        }
+        if (option != null) {
+            return option;
+        }
+        if (name.endsWith(".tsv")) {
+            return TSV;
+        }
+        return name.endsWith(".jsonl") ? JSONL : CSV;
+    }
+
+    /** Whether {@code file} is gzip-compressed, by its name. */
+    public static boolean gzip(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(GZIP_SUFFIX);
+    }
+
+    private static String stripGzip(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return gzip(file) ? name.substring(0, name.length() - GZIP_SUFFIX.length()) : name;
+    }
+
+    /** The field delimiter of the delimited formats. */
+    char delimiter() {
+        return this == TSV ? '\t' : ',';
+    }
+}
