@@ -13,6 +13,8 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.JsonRecords;
+
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.AttentionPooling;
@@ -21,7 +23,6 @@ import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;
 
-import java.util.List;
 
 /**
  * A bidirectional LSTM whose states are pooled by self-attention over the real tokens (Zhou et al.
@@ -157,13 +158,13 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
      * @param padId the padding id, default 0 (WordVocabulary's)
      */
     public record Config(
-            int vocabSize,
+            @JsonRecords.Required int vocabSize,
             int embeddingSize,
             int hiddenSize,
             int attentionSize,
             int numLayers,
             float dropout,
-            int numClasses,
+            @JsonRecords.Required int numClasses,
             int padId) implements ClassifierConfig {
 
         public static final int DEFAULT_EMBEDDING_SIZE = 128;
@@ -173,16 +174,10 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
         public static final float DEFAULT_DROPOUT = 0.3f;
         public static final int DEFAULT_PAD_ID = 0;
 
-        private static final String VOCAB_SIZE = "vocab_size";
         private static final String EMBEDDING_SIZE = "embedding_size";
         private static final String HIDDEN_SIZE = "hidden_size";
         private static final String ATTENTION_SIZE = "attention_size";
         private static final String NUM_LAYERS = "num_layers";
-        private static final String DROPOUT = "dropout";
-        private static final String NUM_CLASSES = "num_classes";
-        private static final String PAD_ID = "pad_id";
-        private static final List<String> KEYS = List.of(
-                VOCAB_SIZE, EMBEDDING_SIZE, HIDDEN_SIZE, ATTENTION_SIZE, NUM_LAYERS, DROPOUT, NUM_CLASSES, PAD_ID);
 
         public Config {
             String model = ModelType.BILSTM_ATTENTION.configName();
@@ -204,32 +199,11 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
             return ModelType.BILSTM_ATTENTION;
         }
 
-        @Override
-        public JsonObject toJson() {
-            JsonObject json = ConfigJson.start(modelType());
-            json.addProperty(VOCAB_SIZE, vocabSize);
-            json.addProperty(EMBEDDING_SIZE, embeddingSize);
-            json.addProperty(HIDDEN_SIZE, hiddenSize);
-            json.addProperty(ATTENTION_SIZE, attentionSize);
-            json.addProperty(NUM_LAYERS, numLayers);
-            json.addProperty(DROPOUT, dropout);
-            json.addProperty(NUM_CLASSES, numClasses);
-            json.addProperty(PAD_ID, padId);
-            return json;
-        }
 
-        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            ConfigJson in = new ConfigJson(json, KEYS, ModelType.BILSTM_ATTENTION);
-            return new Config(
-                    in.requiredInt(VOCAB_SIZE),
-                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
-                    in.optInt(HIDDEN_SIZE, DEFAULT_HIDDEN_SIZE),
-                    in.optInt(ATTENTION_SIZE, DEFAULT_ATTENTION_SIZE),
-                    in.optInt(NUM_LAYERS, DEFAULT_LAYERS),
-                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
-                    in.requiredInt(NUM_CLASSES),
-                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+                    ModelType.BILSTM_ATTENTION);
         }
     }
 }

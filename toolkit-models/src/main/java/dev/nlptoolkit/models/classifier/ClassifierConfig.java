@@ -24,6 +24,8 @@ public sealed interface ClassifierConfig
     /** The padding token id; its embedding row starts at zero. */
     int padId();
 
-    /** Every field, snake_case, with {@value #MODEL_TYPE}. */
-    JsonObject toJson();
+    /** Every field, snake_case ({@link dev.nlptoolkit.core.config.JsonRecords}), after {@value #MODEL_TYPE}. */
+    default JsonObject toJson() {
+        return ConfigJson.write(this);
+    }
 }

@@ -13,11 +13,12 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.JsonRecords;
+
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.rcnn.Rcnn;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 
-import java.util.List;
 
 /**
  * The recurrent convolutional text classifier of Lai et al. 2015 ("Recurrent Convolutional Neural
@@ -141,13 +142,13 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
      * @param padId the padding id, default 0 (WordVocabulary's)
      */
     public record Config(
-            int vocabSize,
+            @JsonRecords.Required int vocabSize,
             int embeddingSize,
             int contextSize,
             int latentSize,
             Rcnn.Context context,
             float dropout,
-            int numClasses,
+            @JsonRecords.Required int numClasses,
             int padId) implements ClassifierConfig {
 
         public static final int DEFAULT_EMBEDDING_SIZE = 128;
@@ -157,16 +158,9 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
         public static final float DEFAULT_DROPOUT = 0.3f;
         public static final int DEFAULT_PAD_ID = 0;
 
-        private static final String VOCAB_SIZE = "vocab_size";
         private static final String EMBEDDING_SIZE = "embedding_size";
         private static final String CONTEXT_SIZE = "context_size";
         private static final String LATENT_SIZE = "latent_size";
-        private static final String CONTEXT = "context";
-        private static final String DROPOUT = "dropout";
-        private static final String NUM_CLASSES = "num_classes";
-        private static final String PAD_ID = "pad_id";
-        private static final List<String> KEYS = List.of(
-                VOCAB_SIZE, EMBEDDING_SIZE, CONTEXT_SIZE, LATENT_SIZE, CONTEXT, DROPOUT, NUM_CLASSES, PAD_ID);
 
         public Config {
             String model = ModelType.RCNN.configName();
@@ -190,32 +184,11 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
             return ModelType.RCNN;
         }
 
-        @Override
-        public JsonObject toJson() {
-            JsonObject json = ConfigJson.start(modelType());
-            json.addProperty(VOCAB_SIZE, vocabSize);
-            json.addProperty(EMBEDDING_SIZE, embeddingSize);
-            json.addProperty(CONTEXT_SIZE, contextSize);
-            json.addProperty(LATENT_SIZE, latentSize);
-            json.addProperty(CONTEXT, ConfigJson.enumName(context));
-            json.addProperty(DROPOUT, dropout);
-            json.addProperty(NUM_CLASSES, numClasses);
-            json.addProperty(PAD_ID, padId);
-            return json;
-        }
 
-        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            ConfigJson in = new ConfigJson(json, KEYS, ModelType.RCNN);
-            return new Config(
-                    in.requiredInt(VOCAB_SIZE),
-                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
-                    in.optInt(CONTEXT_SIZE, DEFAULT_CONTEXT_SIZE),
-                    in.optInt(LATENT_SIZE, DEFAULT_LATENT_SIZE),
-                    in.optEnum(CONTEXT, Rcnn.Context.class, DEFAULT_CONTEXT),
-                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
-                    in.requiredInt(NUM_CLASSES),
-                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+                    ModelType.RCNN);
         }
     }
 }

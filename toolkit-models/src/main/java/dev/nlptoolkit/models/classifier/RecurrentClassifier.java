@@ -14,13 +14,14 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.JsonRecords;
+
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;
 import dev.nlptoolkit.models.recurrent.Rnn;
 
-import java.util.List;
 
 /**
  * A recurrent text classifier: token embedding, an Elman RNN (Elman 1990) or LSTM (Hochreiter and
@@ -165,14 +166,14 @@ public final class RecurrentClassifier extends AbstractBlock implements TextClas
      * @param padId the padding id, default 0 (WordVocabulary's)
      */
     public record Config(
-            Cell cell,
-            int vocabSize,
+            @JsonRecords.Skip Cell cell,
+            @JsonRecords.Required int vocabSize,
             int embeddingSize,
             int hiddenSize,
             int numLayers,
             boolean bidirectional,
             float dropout,
-            int numClasses,
+            @JsonRecords.Required int numClasses,
             int padId) implements ClassifierConfig {
 
         public static final int DEFAULT_EMBEDDING_SIZE = 128;
@@ -182,16 +183,9 @@ public final class RecurrentClassifier extends AbstractBlock implements TextClas
         public static final float DEFAULT_DROPOUT = 0.3f;
         public static final int DEFAULT_PAD_ID = 0;
 
-        private static final String VOCAB_SIZE = "vocab_size";
         private static final String EMBEDDING_SIZE = "embedding_size";
         private static final String HIDDEN_SIZE = "hidden_size";
         private static final String NUM_LAYERS = "num_layers";
-        private static final String BIDIRECTIONAL = "bidirectional";
-        private static final String DROPOUT = "dropout";
-        private static final String NUM_CLASSES = "num_classes";
-        private static final String PAD_ID = "pad_id";
-        private static final List<String> KEYS = List.of(
-                VOCAB_SIZE, EMBEDDING_SIZE, HIDDEN_SIZE, NUM_LAYERS, BIDIRECTIONAL, DROPOUT, NUM_CLASSES, PAD_ID);
 
         public Config {
             if (cell == null) {
@@ -220,33 +214,12 @@ public final class RecurrentClassifier extends AbstractBlock implements TextClas
             return cell.modelType;
         }
 
-        @Override
-        public JsonObject toJson() {
-            JsonObject json = ConfigJson.start(modelType());
-            json.addProperty(VOCAB_SIZE, vocabSize);
-            json.addProperty(EMBEDDING_SIZE, embeddingSize);
-            json.addProperty(HIDDEN_SIZE, hiddenSize);
-            json.addProperty(NUM_LAYERS, numLayers);
-            json.addProperty(BIDIRECTIONAL, bidirectional);
-            json.addProperty(DROPOUT, dropout);
-            json.addProperty(NUM_CLASSES, numClasses);
-            json.addProperty(PAD_ID, padId);
-            return json;
-        }
 
-        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            ConfigJson in = new ConfigJson(json, KEYS, ModelType.RNN, ModelType.LSTM);
-            return new Config(
-                    Cell.of(in.type()),
-                    in.requiredInt(VOCAB_SIZE),
-                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
-                    in.optInt(HIDDEN_SIZE, DEFAULT_HIDDEN_SIZE),
-                    in.optInt(NUM_LAYERS, DEFAULT_LAYERS),
-                    in.optBoolean(BIDIRECTIONAL, DEFAULT_BIDIRECTIONAL),
-                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
-                    in.requiredInt(NUM_CLASSES),
-                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+            ModelType type = ConfigJson.modelType(json, ModelType.RNN, ModelType.LSTM);
+            return ConfigJson.read(json, Config.class,
+                    of(Cell.of(type), ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES), type);
         }
     }
 }

@@ -13,6 +13,8 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.JsonRecords;
+
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
@@ -23,7 +25,6 @@ import dev.nlptoolkit.models.transformer.SinusoidalPositionalEncoding;
 import dev.nlptoolkit.models.transformer.TransformerEncoder;
 import dev.nlptoolkit.models.transformer.TransformerLayerConfig;
 
-import java.util.List;
 
 /**
  * A transformer encoder text classifier (Vaswani et al. 2017, "Attention Is All You Need"): token
@@ -184,15 +185,15 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
      * @param padId the padding id, default 0 (WordVocabulary's)
      */
     public record Config(
-            int vocabSize,
+            @JsonRecords.Required int vocabSize,
             int embeddingSize,
-            int heads,
+            @JsonRecords.Key("num_heads") int heads,
             int feedForwardSize,
             int numLayers,
             float dropout,
             Activation activation,
             NormPlacement normPlacement,
-            int numClasses,
+            @JsonRecords.Required int numClasses,
             int padId) implements ClassifierConfig {
 
         public static final int DEFAULT_EMBEDDING_SIZE = 128;
@@ -204,18 +205,10 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         public static final NormPlacement DEFAULT_NORM_PLACEMENT = NormPlacement.PRE;
         public static final int DEFAULT_PAD_ID = 0;
 
-        private static final String VOCAB_SIZE = "vocab_size";
         private static final String EMBEDDING_SIZE = "embedding_size";
         private static final String HEADS = "num_heads";
         private static final String FEED_FORWARD_SIZE = "feed_forward_size";
         private static final String NUM_LAYERS = "num_layers";
-        private static final String DROPOUT = "dropout";
-        private static final String ACTIVATION = "activation";
-        private static final String NORM_PLACEMENT = "norm_placement";
-        private static final String NUM_CLASSES = "num_classes";
-        private static final String PAD_ID = "pad_id";
-        private static final List<String> KEYS = List.of(VOCAB_SIZE, EMBEDDING_SIZE, HEADS, FEED_FORWARD_SIZE,
-                NUM_LAYERS, DROPOUT, ACTIVATION, NORM_PLACEMENT, NUM_CLASSES, PAD_ID);
 
         public Config {
             String model = ModelType.TRANSFORMER.configName();
@@ -252,36 +245,11 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
             return ModelType.TRANSFORMER;
         }
 
-        @Override
-        public JsonObject toJson() {
-            JsonObject json = ConfigJson.start(modelType());
-            json.addProperty(VOCAB_SIZE, vocabSize);
-            json.addProperty(EMBEDDING_SIZE, embeddingSize);
-            json.addProperty(HEADS, heads);
-            json.addProperty(FEED_FORWARD_SIZE, feedForwardSize);
-            json.addProperty(NUM_LAYERS, numLayers);
-            json.addProperty(DROPOUT, dropout);
-            json.addProperty(ACTIVATION, ConfigJson.enumName(activation));
-            json.addProperty(NORM_PLACEMENT, ConfigJson.enumName(normPlacement));
-            json.addProperty(NUM_CLASSES, numClasses);
-            json.addProperty(PAD_ID, padId);
-            return json;
-        }
 
-        /** Reads {@link #toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            ConfigJson in = new ConfigJson(json, KEYS, ModelType.TRANSFORMER);
-            return new Config(
-                    in.requiredInt(VOCAB_SIZE),
-                    in.optInt(EMBEDDING_SIZE, DEFAULT_EMBEDDING_SIZE),
-                    in.optInt(HEADS, DEFAULT_HEADS),
-                    in.optInt(FEED_FORWARD_SIZE, DEFAULT_FEED_FORWARD_SIZE),
-                    in.optInt(NUM_LAYERS, DEFAULT_LAYERS),
-                    in.optFloat(DROPOUT, DEFAULT_DROPOUT),
-                    in.optEnum(ACTIVATION, Activation.class, DEFAULT_ACTIVATION),
-                    in.optEnum(NORM_PLACEMENT, NormPlacement.class, DEFAULT_NORM_PLACEMENT),
-                    in.requiredInt(NUM_CLASSES),
-                    in.optInt(PAD_ID, DEFAULT_PAD_ID));
+            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+                    ModelType.TRANSFORMER);
         }
     }
 }

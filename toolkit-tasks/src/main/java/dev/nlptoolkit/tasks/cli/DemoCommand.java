@@ -1,10 +1,8 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
-import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
-import dev.nlptoolkit.tasks.classify.CsvScoring;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.classify.ModelKind;
@@ -12,8 +10,14 @@ import dev.nlptoolkit.tasks.classify.Prediction;
 import dev.nlptoolkit.tasks.classify.TextClassifierTrainer;
 import dev.nlptoolkit.tasks.classify.TextInput;
 import dev.nlptoolkit.tasks.classify.TrainedClassifier;
+import dev.nlptoolkit.tasks.score.LocalScoreEngine;
+import dev.nlptoolkit.tasks.score.ScoreJob;
+import dev.nlptoolkit.tasks.score.ScoreOptions;
+import dev.nlptoolkit.tasks.score.ScoreSummary;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -68,12 +72,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Train on the first N SST-2 examples only, for a quicker look. Default: all 67,349.")
     Integer maxTrainExamples;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin RuntimeOptions runtime;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
 
     @Spec private CommandSpec spec;
 
@@ -85,11 +85,11 @@ public final class DemoCommand implements Callable<Integer> {
      * @param scored the scored CSV
      * @param scoredRows its number of rows
      */
-    public record Result(TrainedClassifier trained, List<Prediction> predictions, Path scored, int scoredRows) {}
+    public record Result(TrainedClassifier trained, List<Prediction> predictions, Path scored, long scoredRows) {}
 
     @Override
     public Integer call() throws IOException, CheckpointException {
-        Threads.apply(threads);
+        runtime.applyThreads();
         run(spec.commandLine().getOut());
         return ToolkitCli.EXIT_OK;
     }
@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .train(train)
                 .dev(dev)
                 .maxMinutes(minutes)
-                .device(device)
+                .device(runtime.device())
                 .outputDir(out.resolve(MODEL_DIR))
                 .build()
                 .fit();
@@ -126,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
                 trained.elapsedSeconds());
         report.printf(Locale.ROOT, "Dev: accuracy %.4f  macro-F1 %.4f  MCC %.4f  (n = %d)%n%n",
                 metrics.accuracy(), metrics.macroF1(), metrics.mcc(), metrics.n());
-        try (ClassifierModel model = ClassifierModel.load(trained.directory(), device)) {
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), runtime.device())) {
             List<Prediction> predictions = model.predict(
                     SENTENCES.stream().map(TextInput::of).toList(), BATCH_SIZE, TOP_WORDS);
             for (int i = 0; i < SENTENCES.size(); i++) {
@@ -138,8 +138,11 @@ public final class DemoCommand implements Callable<Integer> {
                         p.label(), p.probability(), SENTENCES.get(i), words);
             }
             Path scored = out.resolve(SCORED_FILE);
-            int rows = CsvScoring.score(model, reviews, DatasetColumns.DEFAULT_TEXT, scored, BATCH_SIZE);
-            report.printf(Locale.ROOT, "%nScored %d reviews of %s into %s (columns id, text, label, probability).%n",
+            ScoreOptions options = ScoreOptions.builder().optBatchSize(BATCH_SIZE).build();
+            ScoreSummary summary = new LocalScoreEngine(LocalScoreEngine.DEFAULT_WINDOW_ROWS, report)
+                    .run(ScoreJob.of(trained.directory(), reviews, scored, options), model);
+            long rows = summary.rows();
+            report.printf(Locale.ROOT, "%nScored %d reviews of %s into %s (columns id, text, label, score, error).%n",
                     rows, reviews, scored);
             report.flush();
             return new Result(trained, predictions, scored, rows);

@@ -1,15 +1,17 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
-import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
+import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -52,16 +54,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Default: ${DEFAULT-VALUE}.")
     String labelColumn;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ClassifierModel.DEFAULT_BATCH_SIZE,
-            description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin BatchSizeOption batchSize;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin RuntimeOptions runtime;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
 
     @Option(names = "--attack-epsilon", paramLabel = "E",
             description = "Also score under the epsilon-bounded L2 embedding attack that --adversarial-epsilon"
@@ -72,15 +68,16 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, CheckpointException {
-        Threads.apply(threads);
+        runtime.applyThreads();
+        int batch = batchSize.orElse(ClassifierModel.DEFAULT_BATCH_SIZE);
         Dataset dataset = Dataset.read(data, new DatasetColumns(textColumn, textPairColumn, labelColumn));
         JsonObject json;
-        try (ClassifierModel classifier = ClassifierModel.load(model, device)) {
-            json = classifier.evaluate(dataset, batchSize).toJsonTree();
+        try (ClassifierModel classifier = ClassifierModel.load(model, runtime.device())) {
+            json = classifier.evaluate(dataset, batch).toJsonTree();
             if (attackEpsilon != null) {
                 JsonObject attacked = new JsonObject();
                 attacked.addProperty("epsilon", attackEpsilon);
-                classifier.evaluateUnderAttack(dataset, batchSize, attackEpsilon).toJsonTree()
+                classifier.evaluateUnderAttack(dataset, batch, attackEpsilon).toJsonTree()
                         .entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));
                 json.add(UNDER_ATTACK, attacked);
             }

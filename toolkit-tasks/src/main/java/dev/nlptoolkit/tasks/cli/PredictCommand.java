@@ -6,6 +6,8 @@ import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.Prediction;
 import dev.nlptoolkit.tasks.classify.TextInput;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
+import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -16,6 +18,7 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,7 +41,7 @@ import java.util.concurrent.Callable;
         name = "predict",
         description = {
             "Classify each line {\"text\": \"...\", \"text_pair\": \"...\"} (text_pair optional) of --input and"
-                    + " write, line for line in the same order, {\"label\", \"probabilities\": {label: p},"
+                    + " write, line for line in the same order, {\"label\", \"score\", \"probabilities\": {label: p},"
                     + " \"logits\": [...]} to --output; with --explain also \"explanation\": [{\"token\","
                     + " \"weight\"}...], the most-attended tokens (bilstm-attention, transformer and bert).",
             "A line that is not valid JSON or has no \"text\" string gets {\"error\": \"line N: ...\"} in its"
@@ -61,13 +64,9 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Written atomically, one JSON object per input line.")
     Path output;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ClassifierModel.DEFAULT_BATCH_SIZE,
-            description = "Default: ${DEFAULT-VALUE}.")
-    int batchSize;
+    @Mixin BatchSizeOption batchSize;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin RuntimeOptions runtime;
 
     @Option(names = "--explain",
             description = "Add the most-attended tokens with their weights. Default: ${DEFAULT-VALUE}.")
@@ -77,8 +76,6 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Tokens per explanation. Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
 
     @Spec private CommandSpec spec;
 
@@ -93,8 +90,9 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, CheckpointException {
-        Threads.apply(threads);
-        Summary summary = run(model, input, output, batchSize, device, explain ? topK : 0);
+        runtime.applyThreads();
+        int batch = batchSize.orElse(ClassifierModel.DEFAULT_BATCH_SIZE);
+        Summary summary = run(model, input, output, batch, runtime.device(), explain ? topK : 0);
         JsonObject json = new JsonObject();
         json.addProperty("lines", summary.lines());
         json.addProperty("predicted", summary.predicted());

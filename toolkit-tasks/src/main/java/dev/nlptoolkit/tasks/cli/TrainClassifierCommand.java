@@ -1,7 +1,6 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
-import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.classify.HyperParameters;
@@ -10,11 +9,15 @@ import dev.nlptoolkit.tasks.classify.Schedule;
 import dev.nlptoolkit.tasks.classify.SelectionMetric;
 import dev.nlptoolkit.tasks.classify.TextClassifierTrainer;
 import dev.nlptoolkit.tasks.classify.TrainedClassifier;
+import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
+import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
+import dev.nlptoolkit.tasks.cli.options.SeedOption;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -94,8 +97,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             description = "Stop cleanly after M minutes, keeping the best checkpoint. Default: no limit.")
     Double maxMinutes;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "Default: the model's.")
-    Integer batchSize;
+    @Mixin BatchSizeOption batchSize;
 
     @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate. Default: the model's.")
     Double learningRate;
@@ -131,17 +133,13 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             description = "Selects the best checkpoint: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
     SelectionMetric metric;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "" + TextClassifierTrainer.DEFAULT_SEED,
-            description = "Seeds weights, data order, dropout and the --dev-fraction split. Default: ${DEFAULT-VALUE}.")
-    int seed;
+    @Mixin SeedOption seed;
 
     @Option(names = "--resume",
             description = "Continue the run in --out from checkpoints/last. Default: ${DEFAULT-VALUE}.")
     boolean resume;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "AUTO",
-            description = "${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
-    DeviceChoice device;
+    @Mixin RuntimeOptions runtime;
 
     @Option(names = "--adversarial-epsilon", paramLabel = "E",
             description = "Train on embedding perturbations of L2 norm E too (Miyato et al. 2017). Default: off.")
@@ -151,8 +149,6 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             description = "Weight of the adversarial loss. Default: ${DEFAULT-VALUE}.")
     double adversarialAlpha;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch intra-op threads. Default: one per core.")
-    Integer threads;
 
     @Spec private CommandSpec spec;
 
@@ -167,7 +163,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     /** Reads the data, trains and saves, as the parsed options say. */
     public TrainedClassifier run() throws IOException, CheckpointException {
-        Threads.apply(threads);
+        runtime.applyThreads();
         if (dev != null && devFraction != null) {
             throw new ParameterException(spec.commandLine(), "give --dev or --dev-fraction, not both");
         }
@@ -180,11 +176,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 .evaluateEvery(evaluateEvery)
                 .patience(patience)
                 .selectionMetric(metric)
-                .seed(seed)
+                .seed(seed.seed())
                 .resume(resume)
-                .device(device);
+                .device(runtime.device());
         if (devFraction != null) {
-            Dataset.HeldOut split = trainSet.holdOut(devFraction, seed);
+            Dataset.HeldOut split = trainSet.holdOut(devFraction, seed.seed());
             trainSet = split.train();
             trainer.dev(split.dev());
         }
@@ -205,8 +201,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         if (maxMinutes != null) {
             trainer.maxMinutes(maxMinutes);
         }
-        if (batchSize != null) {
-            trainer.batchSize(batchSize);
+        Integer batch = batchSize.orNull();
+        if (batch != null) {
+            trainer.batchSize(batch);
         }
         if (learningRate != null) {
             trainer.learningRate(learningRate);

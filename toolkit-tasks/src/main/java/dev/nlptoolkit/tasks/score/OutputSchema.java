@@ -1,5 +1,7 @@
 package dev.nlptoolkit.tasks.score;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -52,7 +54,7 @@ public final class OutputSchema {
      * @param inputColumns the header, or {@link #positions} for a file without one
      * @param header whether the names come from a header (they are only positions otherwise)
      * @param labels the model's labels in id order
-     * @throws IllegalArgumentException when a named column is absent or an added column's name is taken
+     * @throws UserInputException when a named column is absent or an added column's name is taken
      */
     public static OutputSchema of(List<String> inputColumns, boolean header, List<String> labels,
             ScoreOptions options) {
@@ -60,22 +62,25 @@ public final class OutputSchema {
         int pair = options.pairColumn() == null ? -1
                 : index(inputColumns, header, options.pairColumn(), "--pair-column");
         int id = options.idColumn() == null ? -1 : index(inputColumns, header, options.idColumn(), "--id-column");
-        List<String> added = new ArrayList<>(List.of(LABEL, SCORE, ERROR));
-        if (options.allScores()) {
-            labels.forEach(label -> added.add(SCORE_PREFIX + label));
-        }
         List<String> columns = new ArrayList<>(inputColumns);
-        for (String name : added) {
-            String column = options.prefix() + name;
+        for (String column : addedColumns(labels, options)) {
             if (columns.contains(column)) {
-                throw new IllegalArgumentException("the input already has a column '" + column + "', which score"
-                        + " adds; name the added columns with --prefix P (e.g. --prefix pred_ gives pred_" + name
-                        + ")");
+                throw new UserInputException("the input already has a column '" + column + "', which score"
+                        + " adds; name the added columns with --prefix P (e.g. --prefix pred_)");
             }
             columns.add(column);
         }
         return new OutputSchema(List.copyOf(inputColumns), List.copyOf(columns), header, text, pair, id, options,
                 labels.size());
+    }
+
+    /** The names of the added columns, prefix included: label, score, error and maybe one score per label. */
+    public static List<String> addedColumns(List<String> labels, ScoreOptions options) {
+        List<String> added = new ArrayList<>(List.of(LABEL, SCORE, ERROR));
+        if (options.allScores()) {
+            labels.forEach(label -> added.add(SCORE_PREFIX + label));
+        }
+        return added.stream().map(name -> options.prefix() + name).toList();
     }
 
     /** The positional names {@code _c0 .. _c(n-1)} of a file without a header. */
@@ -93,10 +98,10 @@ public final class OutputSchema {
             return index;
         }
         if (!header) {
-            throw new IllegalArgumentException("no column '" + name + "': the input is read without a header, so its "
+            throw new UserInputException("no column '" + name + "': the input is read without a header, so its "
                     + "columns are named by position, " + describe(columns) + "; choose one with " + option);
         }
-        throw new IllegalArgumentException("no column '" + name + "' in the header; columns found: "
+        throw new UserInputException("no column '" + name + "' in the header; columns found: "
                 + describe(columns) + "; choose one with " + option);
     }
 

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.score;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ public interface ScoreEngine {
      * Scores {@code job.input()} into {@code job.output()}: one output record per input record, in input
      * order, with the columns of {@link OutputSchema}.
      *
-     * @throws IllegalArgumentException when the job cannot run as given (a column absent or taken, a
+     * @throws UserInputException when the job cannot run as given (a column absent or taken, a
      *     resume against changed input); the message says why
      */
     ScoreSummary run(ScoreJob job) throws IOException, CheckpointException;

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.score;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 
 import java.io.Serializable;
@@ -137,18 +138,18 @@ public final class ScoreOptions implements Serializable {
 
         public ScoreOptions build() {
             if (textColumn.isEmpty()) {
-                throw new IllegalArgumentException("the text column name is empty; name the column that holds the"
+                throw new UserInputException("the text column name is empty; name the column that holds the"
                         + " texts (--text-column)");
             }
             if (textColumn.equals(pairColumn)) {
-                throw new IllegalArgumentException("the text and the pair column are both '" + textColumn
+                throw new UserInputException("the text and the pair column are both '" + textColumn
                         + "'; a pair needs two columns");
             }
             if (digits < 0 || digits > MAX_DIGITS) {
-                throw new IllegalArgumentException("digits must be 0.." + MAX_DIGITS + ", got " + digits);
+                throw new UserInputException("digits must be 0.." + MAX_DIGITS + ", got " + digits);
             }
             if (batchSize < 1) {
-                throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+                throw new UserInputException("batch size must be at least 1, got " + batchSize);
             }
             return new ScoreOptions(this);
         }
