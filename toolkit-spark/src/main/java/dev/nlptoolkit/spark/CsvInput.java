@@ -1,5 +1,6 @@
 package dev.nlptoolkit.spark;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.tasks.score.InputRecord;
 import dev.nlptoolkit.tasks.score.OutputSchema;
 import dev.nlptoolkit.tasks.score.RecordReader;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.TaskCompletionListener;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,14 +72,14 @@ final class CsvInput {
                 continue;
             }
             if (header && first.error() != null) {
-                throw new IllegalArgumentException(file + ": line 1, the header: " + first.error());
+                throw new UserInputException(file + ": line 1, the header: " + first.error());
             }
             List<String> these = header ? first.fields() : OutputSchema.positions(first.fields().size());
             if (columns == null) {
                 columns = these;
                 OutputSchema.of(columns, header, labels, options);
             } else if (header && !columns.equals(these)) {
-                throw new IllegalArgumentException(file + ": line 1: the header " + these + " differs from "
+                throw new UserInputException(file + ": line 1: the header " + these + " differs from "
                         + files.get(0) + "'s " + columns + "; score files of one table together");
             }
         }
@@ -89,7 +91,7 @@ final class CsvInput {
             return List.of(input.toString());
         }
         if (!Files.isDirectory(input)) {
-            throw new IllegalArgumentException(input + ": no such file, or not readable");
+            throw new UserInputException(input + ": no such file, or not readable");
         }
         try (Stream<Path> listing = Files.list(input)) {
             List<String> files = listing.filter(Files::isRegularFile)
@@ -97,7 +99,7 @@ final class CsvInput {
                             && !p.getFileName().toString().startsWith("_"))
                     .map(Path::toString).sorted().toList();
             if (files.isEmpty()) {
-                throw new IllegalArgumentException(input + ": a directory without files to score");
+                throw new UserInputException(input + ": a directory without files to score");
             }
             return files;
         }
@@ -151,7 +153,7 @@ final class CsvInput {
             this.reader = RecordReader.open(Path.of(file), format, delimiter);
             TaskContext task = TaskContext.get();
             if (task != null) {
-                task.addTaskCompletionListener(context -> closeReader());
+                task.addTaskCompletionListener((TaskCompletionListener) context -> closeReader());
             }
             if (header) {
                 reader.next();

@@ -12,6 +12,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,7 +64,7 @@ final class ScorePartition implements MapPartitionsFunction<Row, Row> {
         ClassifierModel predictor = ExecutorModels.shared(model).predictor();
         TaskContext task = TaskContext.get();
         if (task != null) {
-            task.addTaskCompletionListener(context -> predictor.close());
+            task.addTaskCompletionListener((TaskCompletionListener) context -> predictor.close());
         }
         BatchScorer scorer = new BatchScorer(predictor, options);
         OutputSchema schema = OutputSchema.of(columns, true, scorer.labels(), options);

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.spark;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.tasks.score.LocalScoreEngine;
 import dev.nlptoolkit.tasks.score.OutputSchema;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -42,7 +42,6 @@ public final class SparkScoreEngine implements ScoreEngine {
 
     /** The master when neither the job nor spark-submit names one. */
     public static final String DEFAULT_MASTER = "local[*]";
-    private static final String PARQUET_SUFFIX = ".parquet";
     private static final String SIMPLE_LOGGER = "org.slf4j.simpleLogger.";
     private static final double NANOS_PER_SECOND = 1e9;
 
@@ -50,7 +49,7 @@ public final class SparkScoreEngine implements ScoreEngine {
     public ScoreSummary run(ScoreJob job) throws IOException {
         long start = System.nanoTime();
         if (job.resume()) {
-            throw new IllegalArgumentException("--resume is for the local engine; a Spark job retries failed tasks"
+            throw new UserInputException("--resume is for the local engine; a Spark job retries failed tasks"
                     + " itself: run it again without --resume");
         }
         quietSpark();
@@ -75,15 +74,15 @@ public final class SparkScoreEngine implements ScoreEngine {
         int threads = job.threads() != null ? job.threads() : SparkScoring.DEFAULT_THREADS_PER_TASK;
         ModelRef model = SparkScoring.modelRef(job.model(), job.device());
         List<String> labels = ExecutorModels.shared(model).labels();
-        boolean parquetOut = parquet(job.output(), job.format());
+        boolean parquetOut = job.outputFormat() == TableFormat.PARQUET;
         TableFormat outFormat = parquetOut ? null : job.outputFormat();
         if (outFormat == TableFormat.JSONL) {
-            throw new IllegalArgumentException(job.output() + ": the Spark engine writes CSV, TSV or Parquet"
+            throw new UserInputException(job.output() + ": the Spark engine writes CSV, TSV or Parquet"
                     + " (--format parquet); JSON lines output is the local engine's");
         }
         Dataset<Row> input;
         List<String> header;
-        if (parquet(job.input(), job.format())) {
+        if (job.inputFormat() == TableFormat.PARQUET) {
             input = spark.read().parquet(job.input().toString());
             header = null;
         } else if (job.inputFormat() == TableFormat.JSONL) {
@@ -118,14 +117,6 @@ public final class SparkScoreEngine implements ScoreEngine {
         } finally {
             scored.unpersist();
         }
-    }
-
-    /** Whether {@code file} is Parquet: by {@code --format parquet}, or by its name. */
-    private static boolean parquet(Path file, TableFormat format) {
-        if (format != null) {
-            return format.name().equals("PARQUET");
-        }
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(PARQUET_SUFFIX);
     }
 
     /** One file, rows in partition order, written by the driver with the local engine's writer. */

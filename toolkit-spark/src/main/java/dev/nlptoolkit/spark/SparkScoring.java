@@ -1,5 +1,6 @@
 package dev.nlptoolkit.spark;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.tasks.score.LocalScoreEngine;
 import dev.nlptoolkit.tasks.score.ModelFingerprint;
@@ -53,14 +54,14 @@ public final class SparkScoring {
      * Scores {@code input}; lazy, like any transformation: the model is loaded on the executors when an
      * action runs (and once on the driver now, for its labels).
      *
-     * @throws IllegalArgumentException when the text, pair or id column is absent, the text or pair
+     * @throws UserInputException when the text, pair or id column is absent, the text or pair
      *     column is not a string, or an added column's name is taken (then {@link ScoreOptions#prefix()}
      *     renames ours)
      */
     public static Dataset<Row> score(Dataset<Row> input, Path modelDir, ScoreOptions options, DeviceChoice device,
             int threadsPerTask) {
         if (threadsPerTask < 1) {
-            throw new IllegalArgumentException("threads per task must be at least 1, got " + threadsPerTask);
+            throw new UserInputException("threads per task must be at least 1, got " + threadsPerTask);
         }
         StructType schema = input.schema();
         List<StructField> visible = Columns.visible(schema);
@@ -91,7 +92,7 @@ public final class SparkScoring {
         for (StructField field : fields) {
             if (field.name().equals(name)) {
                 if (!field.dataType().equals(DataTypes.StringType)) {
-                    throw new IllegalArgumentException("column '" + name + "' is " + field.dataType().simpleString()
+                    throw new UserInputException("column '" + name + "' is " + field.dataType().simpleString()
                             + ", not a string; choose a text column with " + option + " or cast it");
                 }
                 return;

@@ -53,10 +53,11 @@ public final class ScoreCommand implements Callable<Integer> {
         SPARK
     }
 
-    /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix) or JSON lines. */
+    /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix), JSON lines or Parquet (Spark engine). */
     public enum Format {
         CSV,
-        JSONL
+        JSONL,
+        PARQUET
     }
 
     @Option(names = "--model", required = true, paramLabel = "DIR",

@@ -107,6 +107,9 @@ public final class LocalScoreEngine implements ScoreEngine {
     }
 
     private static void checkPaths(ScoreJob job) {
+        if (job.inputFormat() == TableFormat.PARQUET || job.outputFormat() == TableFormat.PARQUET) {
+            throw new UserInputException("Parquet is read and written by the Spark engine: add --engine spark");
+        }
         if (!Files.isRegularFile(job.input()) || !Files.isReadable(job.input())) {
             throw new UserInputException(job.input() + ": no such file, or not readable");
         }

@@ -3,7 +3,7 @@ package dev.nlptoolkit.tasks.score;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** The file formats the local engine reads and writes. */
+/** The file formats of {@code score}: the local engine reads and writes all but Parquet. */
 public enum TableFormat {
     /** RFC 4180: double quotes around fields that hold the delimiter, quotes or newlines. */
     CSV,
@@ -13,13 +13,16 @@ public enum TableFormat {
      */
     TSV,
     /** One JSON object per line; the added keys come after the record's own. */
-    JSONL;
+    JSONL,
+    /** Apache Parquet, a file or a directory of part files: the Spark engine only. */
+    PARQUET;
 
     static final String GZIP_SUFFIX = ".gz";
+    private static final String PARQUET_SUFFIX = ".parquet";
 
     /**
-     * The format of {@code file}: by name ({@code .tsv} and {@code .jsonl}, before any {@code .gz}; CSV
-     * otherwise) unless {@code option} says JSONL or TSV; {@code CSV} means delimited, so a {@code .tsv}
+     * The format of {@code file}: by name ({@code .tsv} and {@code .jsonl}, before any {@code .gz}, and
+     * {@code .parquet}; CSV otherwise) unless {@code option} says JSONL or TSV; {@code CSV} means delimited, so a {@code .tsv}
      * name still reads as TSV.
      */
     public static TableFormat of(Path file, TableFormat option) {
@@ -32,6 +35,9 @@ public enum TableFormat {
         }
         if (name.endsWith(".tsv")) {
             return TSV;
+        }
+        if (name.endsWith(PARQUET_SUFFIX)) {
+            return PARQUET;
         }
         return name.endsWith(".jsonl") ? JSONL : CSV;
     }
