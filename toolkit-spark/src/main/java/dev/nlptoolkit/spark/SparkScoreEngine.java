@@ -200,9 +200,10 @@ public final class SparkScoreEngine implements ScoreEngine {
         if (System.getProperty(SIMPLE_LOGGER + "defaultLogLevel") != null) {
             return;
         }
-        for (String name : List.of("org.apache.spark", "org.sparkproject", "org.apache.hadoop", "org.apache.parquet",
-                "io.netty")) {
+        for (String name : List.of("org.apache.spark", "org.sparkproject", "org.apache.parquet", "io.netty")) {
             System.setProperty(SIMPLE_LOGGER + "log." + name, "warn");
         }
+        // Hadoop warns on every run that it has no native library, which Spark does not need.
+        System.setProperty(SIMPLE_LOGGER + "log.org.apache.hadoop", "error");
     }
 }
