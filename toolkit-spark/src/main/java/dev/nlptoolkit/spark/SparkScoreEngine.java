@@ -42,6 +42,9 @@ public final class SparkScoreEngine implements ScoreEngine {
 
     /** The master when neither the job nor spark-submit names one. */
     public static final String DEFAULT_MASTER = "local[*]";
+    private static final String JSON_CORRUPT = "_corrupt_record";
+    /** Characters of a malformed JSON line quoted in its error. */
+    private static final int JSON_EXCERPT = 40;
     private static final String SIMPLE_LOGGER = "org.slf4j.simpleLogger.";
     private static final double NANOS_PER_SECOND = 1e9;
 
@@ -86,7 +89,7 @@ public final class SparkScoreEngine implements ScoreEngine {
             input = spark.read().parquet(job.input().toString());
             header = null;
         } else if (job.inputFormat() == TableFormat.JSONL) {
-            input = spark.read().json(job.input().toString());
+            input = jsonLines(spark, job.input());
             header = null;
         } else {
             TableFormat inFormat = job.inputFormat();
@@ -117,6 +120,24 @@ public final class SparkScoreEngine implements ScoreEngine {
         } finally {
             scored.unpersist();
         }
+    }
+
+    /**
+     * JSON lines with Spark's reader (split across tasks; columns in Spark's inferred order): a line that
+     * is not a JSON object becomes a row whose error says so, with the line's start, never a dropped row.
+     */
+    private static Dataset<Row> jsonLines(SparkSession spark, Path input) {
+        Dataset<Row> rows = spark.read().option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", JSON_CORRUPT).json(input.toString());
+        if (!List.of(rows.columns()).contains(JSON_CORRUPT)) {
+            return rows;
+        }
+        // Spark refuses a query of raw JSON that reads only the corrupt-record column unless it is cached.
+        rows = rows.cache();
+        return rows.withColumn(Columns.ERROR, functions.when(functions.col(JSON_CORRUPT).isNotNull(),
+                functions.concat(functions.lit("not valid JSON: "),
+                        functions.substring(functions.col(JSON_CORRUPT), 1, JSON_EXCERPT))))
+                .drop(JSON_CORRUPT);
     }
 
     /** One file, rows in partition order, written by the driver with the local engine's writer. */

@@ -205,6 +205,29 @@ class SparkScoringTest {
     }
 
     @Test
+    void jsonLinesKeepEveryLineAndMatchTheLocalLabels() throws Exception {
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, "{\"id\": 1, \"text\": \"a witty film\"}\n{\"id\": 2, \"text\": \"dull\"}\n"
+                + "{not json\n{\"id\": 4, \"text\": \"\"}\n{\"id\": 5, \"text\": \"moving\"}\n", StandardCharsets.UTF_8);
+        Path out = dir.resolve("jsonl_spark.csv");
+        ScoreSummary summary = spark(job(in, out, ScoreOptions.builder().build(), null));
+        Path localOut = dir.resolve("jsonl_local.jsonl");
+        local(in, localOut, ScoreOptions.builder().build());
+
+        assertEquals(5, summary.rows());
+        assertEquals(2, summary.errors());
+        List<InputRecord> scored = records(out);
+        assertEquals(List.of("id", "text", "label", "score", "error"), scored.get(0).fields());
+        assertEquals("not valid JSON: {not json", scored.get(3).fields().get(4));
+        assertEquals("the text column 'text' is empty", scored.get(4).fields().get(4));
+        List<String> localLines = Files.readAllLines(localOut, StandardCharsets.UTF_8);
+        for (int row : new int[] {0, 1, 4}) {
+            String label = scored.get(row + 1).fields().get(2);
+            assertTrue(localLines.get(row).contains("\"label\":\"" + label + "\""), localLines.get(row));
+        }
+    }
+
+    @Test
     void dataFrameApiAddsTypedColumnsWithTheModelsNumbers() throws Exception {
         List<String> texts = Arrays.asList("a witty film", null, "the plot was dull and the acting bad",
                 "moving", "   ", "great great great");
