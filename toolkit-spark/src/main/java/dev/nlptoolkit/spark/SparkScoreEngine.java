@@ -84,13 +84,12 @@ public final class SparkScoreEngine implements ScoreEngine {
                     + " (--format parquet); JSON lines output is the local engine's");
         }
         Dataset<Row> input;
-        List<String> header;
+        // Parquet and JSON lines name their columns: a delimited output then has a header.
+        boolean header = true;
         if (job.inputFormat() == TableFormat.PARQUET) {
             input = spark.read().parquet(job.input().toString());
-            header = null;
         } else if (job.inputFormat() == TableFormat.JSONL) {
             input = jsonLines(spark, job.input());
-            header = null;
         } else {
             TableFormat inFormat = job.inputFormat();
             CsvInput.Head head = CsvInput.head(job.input(), inFormat, job.delimiter(inFormat), job.header(), labels,
@@ -101,7 +100,7 @@ public final class SparkScoreEngine implements ScoreEngine {
             }
             input = CsvInput.read(spark, head, inFormat, job.delimiter(inFormat), labels, options,
                     LocalScoreEngine.DEFAULT_WINDOW_ROWS);
-            header = job.header() ? head.columns() : null;
+            header = job.header();
         }
         Dataset<Row> scored = SparkScoring.score(input, job.model(), options, job.device(), threads)
                 .persist(StorageLevel.MEMORY_AND_DISK());
@@ -141,7 +140,7 @@ public final class SparkScoreEngine implements ScoreEngine {
     }
 
     /** One file, rows in partition order, written by the driver with the local engine's writer. */
-    private static void writeDelimited(Dataset<Row> scored, ScoreJob job, TableFormat format, List<String> header,
+    private static void writeDelimited(Dataset<Row> scored, ScoreJob job, TableFormat format, boolean header,
             List<String> labels) throws IOException {
         int visible = scored.columns().length - Columns.ADDED_FIXED
                 - (job.options().allScores() ? labels.size() : 0);
@@ -150,7 +149,7 @@ public final class SparkScoreEngine implements ScoreEngine {
         AtomicFiles.write(job.output(), stream -> {
             OutputStream out = TableFormat.gzip(job.output()) ? new GZIPOutputStream(stream, 1 << 16) : stream;
             RecordWriter writer = new RecordWriter(out, job.delimiter(format));
-            if (header != null) {
+            if (header) {
                 writer.writeRecord(schema.columns());
             }
             Iterator<Row> rows = scored.toLocalIterator();

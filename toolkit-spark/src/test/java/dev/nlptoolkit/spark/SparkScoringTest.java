@@ -124,9 +124,11 @@ class SparkScoringTest {
                 out.get(0).fields());
         assertEquals("two lines,\nwith \"quotes\"", out.get(2).fields().get(1));
         assertEquals("", out.get(2).fields().get(4), "a quoted newline is scored");
-        assertEquals("line 6 (id '3'): the field 'text' is not valid UTF-8", out.get(3).fields().get(4));
-        assertTrue(out.get(4).fields().get(4).startsWith("line 7 (id '4'): has 3 fields"), out.get(4).toString());
-        assertEquals("line 11 (id '8'): ", out.get(8).fields().get(4).substring(0, 18));
+        assertEquals("line 5 (id '3'): holds bytes that are not UTF-8 (field 2); save the file as UTF-8",
+                out.get(3).fields().get(4));
+        assertTrue(out.get(4).fields().get(4).startsWith("line 6 (id '4'): has 3 fields"), out.get(4).toString());
+        assertEquals("line 8 (id '6'): the text column 'text' is empty", out.get(6).fields().get(4));
+        assertTrue(out.get(8).fields().get(4).startsWith("line 10 (id '8'): "), out.get(8).toString());
     }
 
     private static ScoreJob job(Path in, Path out, ScoreOptions options, TableFormat format) {
