@@ -65,14 +65,20 @@ final class Columns {
         List<String> names = new ArrayList<>();
         visible.forEach(field -> names.add(field.name()));
         // Checks the names as the local engine does: a clash names --prefix.
-        List<String> added = OutputSchema.of(names, true, labels, options).addedColumns();
         List<StructField> fields = new ArrayList<>(visible);
+        fields.addAll(added(OutputSchema.of(names, true, labels, options).addedColumns()));
+        return DataTypes.createStructType(fields);
+    }
+
+    /** The added columns alone, typed, for the names {@link OutputSchema} gives them. */
+    static List<StructField> added(List<String> added) {
+        List<StructField> fields = new ArrayList<>();
         fields.add(DataTypes.createStructField(added.get(0), DataTypes.StringType, true));
         fields.add(DataTypes.createStructField(added.get(1), DataTypes.DoubleType, true));
         fields.add(DataTypes.createStructField(added.get(2), DataTypes.StringType, true));
         for (int c = ADDED_FIXED; c < added.size(); c++) {
             fields.add(DataTypes.createStructField(added.get(c), DataTypes.DoubleType, true));
         }
-        return DataTypes.createStructType(fields);
+        return fields;
     }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 import java.io.IOException;
@@ -83,19 +84,27 @@ public final class SparkScoreEngine implements ScoreEngine {
             throw new UserInputException(job.output() + ": the Spark engine writes CSV, TSV or Parquet"
                     + " (--format parquet); JSON lines output is the local engine's");
         }
+        // --format parquet names the output's format; the input goes by its name (.parquet, .jsonl, .tsv, else CSV).
+        TableFormat inFormat = job.format() == TableFormat.PARQUET ? TableFormat.of(job.input(), null)
+                : job.inputFormat();
         Dataset<Row> input;
         // Parquet and JSON lines name their columns: a delimited output then has a header.
         boolean header = true;
-        if (job.inputFormat() == TableFormat.PARQUET) {
+        if (inFormat == TableFormat.PARQUET) {
             input = spark.read().parquet(job.input().toString());
-        } else if (job.inputFormat() == TableFormat.JSONL) {
+        } else if (inFormat == TableFormat.JSONL) {
             input = jsonLines(spark, job.input());
         } else {
-            TableFormat inFormat = job.inputFormat();
             CsvInput.Head head = CsvInput.head(job.input(), inFormat, job.delimiter(inFormat), job.header(), labels,
                     options);
             if (head == null) {
-                writeEmpty(job, outFormat, labels);
+                if (parquetOut) {
+                    spark.createDataFrame(List.<Row>of(), DataTypes.createStructType(
+                            Columns.added(OutputSchema.addedColumns(labels, options))))
+                            .write().mode(SaveMode.Overwrite).parquet(job.output().toString());
+                } else {
+                    writeEmpty(job, outFormat, labels);
+                }
                 return new Counts(0, 0, 0);
             }
             input = CsvInput.read(spark, head, inFormat, job.delimiter(inFormat), labels, options,
