@@ -7,8 +7,12 @@
 #
 #   tools/score/memory.sh [MODEL_DIR] [ROWS] [WORK_DIR]
 #   defaults: test-fixtures/tiny-bert, 1000000, a fresh directory under /tmp
-# Extra score options: SCORE_OPTS (default "--threads 1 --device cpu --batch-size 32").
+# Extra score options: SCORE_OPTS (default "--threads 1 --device cpu --batch-size 32"). JVM options:
+# TOOLKIT_JAVA_OPTS, by default a fixed, pre-touched 512 MiB heap: G1 otherwise grows its heap lazily
+# towards a quarter of the machine's memory, and RSS would measure heap sizing, not leaks (the live heap
+# of a run is about 30 MiB).
 set -euo pipefail
+export TOOLKIT_JAVA_OPTS="${TOOLKIT_JAVA_OPTS:--Xms512m -Xmx512m -XX:+AlwaysPreTouch}"
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 model="${1:-$root/test-fixtures/tiny-bert}"
@@ -21,18 +25,16 @@ samples="$work/rss.tsv"
 
 if [[ ! -f "$input" ]] || [[ "$(head -c 100 "$work/rows" 2>/dev/null)" != "$rows" ]]; then
     python3 - "$input" "$rows" <<'PY'
-import random, sys
+import csv, random, sys
 path, rows = sys.argv[1], int(sys.argv[2])
 random.seed(8)
 words = ("the a film movie plot acting ending scene was is not very really quite witty dull moving "
-         "boring brilliant awful great bad caf\u00e9 , . !").split()
+         "boring brilliant awful great bad caf\u00e9 , . ! \"").split()
 with open(path, "w", encoding="utf-8", newline="") as f:
-    f.write("id,text\n")
+    out = csv.writer(f, lineterminator="\n")
+    out.writerow(["id", "text"])
     for i in range(rows):
-        text = " ".join(random.choice(words) for _ in range(random.randint(3, 40)))
-        if i % 50 == 0:
-            text = '"' + text.replace('"', '""') + ', with a comma"'
-        f.write(f"{i},{text}\n")
+        out.writerow([i, " ".join(random.choice(words) for _ in range(random.randint(3, 40)))])
 PY
     echo "$rows" > "$work/rows"
 fi

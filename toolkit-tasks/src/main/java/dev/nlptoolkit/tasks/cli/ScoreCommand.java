@@ -53,7 +53,11 @@ public final class ScoreCommand implements Callable<Integer> {
         SPARK
     }
 
+<<<<<<< HEAD
     /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix), JSON lines or Parquet (Spark engine). */
+=======
+    /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix), JSON lines, or Parquet (Spark engine). */
+>>>>>>> score-local
     public enum Format {
         CSV,
         JSONL,
@@ -116,7 +120,8 @@ public final class ScoreCommand implements Callable<Integer> {
     boolean noHeader;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "${COMPLETION-CANDIDATES} (input and output). Default: by name (.jsonl is jsonl).")
+            description = "${COMPLETION-CANDIDATES} (input and output; parquet with --engine spark)."
+                    + " Default: by name (.jsonl, .parquet).")
     Format format;
 
     @Option(names = "--prefix", paramLabel = "P", defaultValue = "",

@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
             PredictCommand.class,
             ScoreCommand.class,
             DemoCommand.class,
+            BleuCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {
 

@@ -111,7 +111,7 @@ public final class RecordReader implements Closeable {
         return line;
     }
 
-    /** Continues at {@code offset}, a record start at or after this one that {@link #offset()} gave, on {@code line}. */
+    /** Continues at {@code offset}, a record start ahead that {@link #offset()} gave, which is on {@code atLine}. */
     public void seek(long offset, long atLine) throws IOException {
         in.skipTo(offset);
         this.line = atLine;

@@ -195,7 +195,7 @@ class ClassifyCommandsTest {
 
     @Test
     void everyNewCommandHasHelpWithDefaults() {
-        for (String command : List.of("train-classifier", "evaluate", "predict", "demo")) {
+        for (String command : List.of("train-classifier", "evaluate", "predict", "score", "demo")) {
             Execution help = execute(command, "--help");
             assertEquals(ToolkitCli.EXIT_OK, help.status(), command);
             assertTrue(help.out().startsWith("Usage: toolkit " + command), help.out());

@@ -17,7 +17,7 @@ import java.util.Random;
  */
 public final class AwkwardFile {
 
-    /** Records {@code i} with {@code i % CYCLE} in {@link #ERROR_KINDS} cannot be scored. */
+    /** The kinds of record repeat with this period; see {@link #isError}. */
     public static final int CYCLE = 16;
     private static final String[] WORDS = {"the", "film", "was", "witty", "dull", "plot", "acting", "great", "bad",
         "not", "very", "café", "ending", "moving"};
@@ -77,8 +77,8 @@ public final class AwkwardFile {
         boolean quoteFree = i > middleQuote && i < middleQuote + 100;
         switch (i % CYCLE) {
             case 1:
-                return (quoteFree ? i + "," + words + "\n"
-                        : i + ",\"" + words + ", \"\"quoted\"\"\nand a second line\"\n").getBytes(StandardCharsets.UTF_8);
+                String quoted = i + ",\"" + words + ", \"\"quoted\"\"\nand a second line\"\n";
+                return (quoteFree ? i + "," + words + "\n" : quoted).getBytes(StandardCharsets.UTF_8);
             case 2:
                 return (i + "," + words + "\r\n").getBytes(StandardCharsets.UTF_8);
             case 3:

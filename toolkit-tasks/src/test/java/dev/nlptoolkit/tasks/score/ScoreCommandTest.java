@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -188,6 +187,23 @@ class ScoreCommandTest {
     }
 
     @Test
+    void aMissingInputOrModelExitsTwoWithOneLine() {
+        Execution noInput = score("--input", tmp.resolve("absent.csv").toString(), "--output",
+                tmp.resolve("out.csv").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, noInput.status());
+        assertEquals("toolkit: " + tmp.resolve("absent.csv") + ": no such file, or not readable",
+                noInput.err().strip());
+        CommandLine cli = ToolkitCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute("score", "--model", tmp.resolve("no-model").toString(), "--input",
+                awkward.toString(), "--output", tmp.resolve("out.csv").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, status);
+        assertTrue(err.toString().startsWith("toolkit: " + tmp.resolve("no-model")), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
     void aMissingTextColumnExitsTwoWithOneLine() throws IOException {
         Path in = Files.writeString(tmp.resolve("in.csv"), "id,review\n1,good\n");
         Execution run = score("--input", in.toString(), "--output", tmp.resolve("out.csv").toString());
@@ -255,6 +271,10 @@ class ScoreCommandTest {
         assertTrue(lines.get(1).startsWith("{\"label\":null,\"score\":null,\"error\":\"line 2: not valid JSON"),
                 lines.get(1));
         assertTrue(lines.get(2).contains("line 3: the input already has a key 'label'"), lines.get(2));
+        Path labelled = Files.writeString(tmp.resolve("labelled.jsonl"), "{\"text\": \"good\", \"label\": 1}\n");
+        Execution clash = score("--input", labelled.toString(), "--output", jsonOut.toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, clash.status(), "the first record clashes: exit 2");
+        assertTrue(clash.err().contains("--prefix P"), clash.err());
 
         Path headerless = Files.writeString(tmp.resolve("bare.csv"), "7,first text\n8,second text\n");
         Path bareOut = tmp.resolve("bare_out.csv");
@@ -267,6 +287,16 @@ class ScoreCommandTest {
         Execution wrongName = score("--input", headerless.toString(), "--output", bareOut.toString(), "--no-header");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, wrongName.status());
         assertTrue(wrongName.err().contains("named by position, _c0, _c1"), wrongName.err());
+    }
+
+    @Test
+    void theSparkEngineOutsideItsModuleExitsTwoSayingHowToGetIt() throws IOException {
+        Path in = Files.writeString(tmp.resolve("in.csv"), "text\nfine\n");
+        Execution run = score("--input", in.toString(), "--output", tmp.resolve("out.csv").toString(),
+                "--engine", "spark", "--master", "local[2]");
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
+        assertTrue(run.err().contains("needs the toolkit-spark module on the class path"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
     }
 
     @Test
@@ -325,13 +355,5 @@ class ScoreCommandTest {
         } catch (UserInputException | IOException e) {
             return false;
         }
-    }
-
-    static byte[] gzip(byte[] bytes) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (OutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        }
-        return out.toByteArray();
     }
 }
