@@ -53,11 +53,7 @@ public final class ScoreCommand implements Callable<Integer> {
         SPARK
     }
 
-<<<<<<< HEAD
-    /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix), JSON lines or Parquet (Spark engine). */
-=======
     /** {@code --format}: delimited (CSV, or TSV by the .tsv suffix), JSON lines, or Parquet (Spark engine). */
->>>>>>> score-local
     public enum Format {
         CSV,
         JSONL,

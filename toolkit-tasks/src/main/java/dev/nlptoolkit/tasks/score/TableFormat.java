@@ -3,11 +3,7 @@ package dev.nlptoolkit.tasks.score;
 import java.nio.file.Path;
 import java.util.Locale;
 
-<<<<<<< HEAD
-/** The file formats of {@code score}: the local engine reads and writes all but Parquet. */
-=======
 /** The file formats of a scoring job; the local engine reads and writes all but {@link #PARQUET}. */
->>>>>>> score-local
 public enum TableFormat {
     /** RFC 4180: double quotes around fields that hold the delimiter, quotes or newlines. */
     CSV,
@@ -18,24 +14,14 @@ public enum TableFormat {
     TSV,
     /** One JSON object per line; the added keys come after the record's own. */
     JSONL,
-<<<<<<< HEAD
-    /** Apache Parquet, a file or a directory of part files: the Spark engine only. */
-=======
     /** Apache Parquet, for the Spark engine only. */
->>>>>>> score-local
     PARQUET;
 
     static final String GZIP_SUFFIX = ".gz";
-    private static final String PARQUET_SUFFIX = ".parquet";
 
     /**
-<<<<<<< HEAD
-     * The format of {@code file}: by name ({@code .tsv} and {@code .jsonl}, before any {@code .gz}, and
-     * {@code .parquet}; CSV otherwise) unless {@code option} says JSONL or TSV; {@code CSV} means delimited, so a {@code .tsv}
-=======
      * The format of {@code file}: by name ({@code .tsv}, {@code .jsonl}, {@code .parquet}, before any {@code .gz}; CSV
      * otherwise) unless {@code option} says another; {@code CSV} means delimited, so a {@code .tsv}
->>>>>>> score-local
      * name still reads as TSV.
      */
     public static TableFormat of(Path file, TableFormat option) {
@@ -49,11 +35,7 @@ public enum TableFormat {
         if (name.endsWith(".tsv")) {
             return TSV;
         }
-<<<<<<< HEAD
-        if (name.endsWith(PARQUET_SUFFIX)) {
-=======
         if (name.endsWith(".parquet")) {
->>>>>>> score-local
             return PARQUET;
         }
         return name.endsWith(".jsonl") ? JSONL : CSV;
