@@ -27,7 +27,7 @@ import java.util.Set;
  * }</pre>
  *
  * <p>Not thread-safe: the model runs one batch at a time on its own native memory. Give each thread
- * its own instance, or serialise calls.
+ * its own {@link #predictor()}, its own instance, or serialise calls.
  */
 public final class ClassifierModel implements AutoCloseable {
 
@@ -39,11 +39,14 @@ public final class ClassifierModel implements AutoCloseable {
     private final Path directory;
     private final NDManager manager;
     private final ClassifierNetwork network;
+    /** False for a {@link #predictor()}: the weights belong to the model it came from. */
+    private final boolean ownsNetwork;
 
-    private ClassifierModel(Path directory, NDManager manager, ClassifierNetwork network) {
+    private ClassifierModel(Path directory, NDManager manager, ClassifierNetwork network, boolean ownsNetwork) {
         this.directory = directory;
         this.manager = manager;
         this.network = network;
+        this.ownsNetwork = ownsNetwork;
     }
 
     /** Loads {@code dir} onto the GPU when there is one, else the CPU. */
@@ -52,7 +55,18 @@ public final class ClassifierModel implements AutoCloseable {
     }
 
     public static ClassifierModel load(Path dir, DeviceChoice device) throws IOException, CheckpointException {
-        return ManagerOwner.open(device, manager -> new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager)));
+        return ManagerOwner.open(device,
+                manager -> new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager), true));
+    }
+
+    /**
+     * A predictor for one thread that shares this model's weights, as DJL's {@code Predictor} shares its
+     * {@code Model}: its batches live in its own native-memory scope, which closing it frees; the weights
+     * stay open until this model closes. A forward pass only reads the weights, so predictors on several
+     * threads may run at once (the Spark engine gives one to each task of an executor).
+     */
+    public ClassifierModel predictor() {
+        return new ClassifierModel(directory, manager.newSubManager(), network, false);
     }
 
     public Path directory() {
@@ -206,7 +220,9 @@ public final class ClassifierModel implements AutoCloseable {
 
     @Override
     public void close() {
-        network.close();
+        if (ownsNetwork) {
+            network.close();
+        }
         manager.close();
     }
 }

@@ -16,9 +16,10 @@ import java.util.TreeSet;
 
 /**
  * SHA-256 over the names and contents of the files a model directory is loaded from, so that a resumed
- * run can tell that the model changed (retrained, or another directory at the same path).
+ * run can tell that the model changed (retrained, or another directory at the same path), and a Spark
+ * executor that its copy is the driver's.
  */
-final class ModelFingerprint {
+public final class ModelFingerprint {
 
     /** Read besides the checkpoint's own files by the loaders: word vocabularies and the token limit. */
     private static final List<String> EXTRA_FILES = List.of("vocab.json", "vocab.txt", "tokenizer_config.json");
@@ -26,7 +27,7 @@ final class ModelFingerprint {
 
     private ModelFingerprint() {}
 
-    static String of(Path dir) throws IOException {
+    public static String of(Path dir) throws IOException {
         TreeSet<Path> files = new TreeSet<>();
         try {
             files.addAll(ModelDirectory.open(dir).files());

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.score;
 import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,12 @@ import java.util.Objects;
  * <pre>{@code
  * ScoreOptions options = ScoreOptions.builder().optTextColumn("review").optAllScores(true).build();
  * }</pre>
+ *
+ * <p>Serializable: the Spark engine ships the options to its executors.
  */
-public final class ScoreOptions {
+public final class ScoreOptions implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     public static final String DEFAULT_TEXT_COLUMN = "text";
     /** Digits after the decimal point of every printed probability. */

@@ -12,19 +12,20 @@ import java.util.Random;
  * mark, quoted fields with commas, doubled quotes and newlines, CRLF endings, empty and blank texts,
  * bytes that are not UTF-8, too many and too few fields, a 1.1 MB text, an unterminated quote in the
  * middle (followed by more than 1 MiB without a quote, so the reader gives up on it) and one on the last
- * record. Record {@code i} has id {@code i}; every record is one output record.
+ * record. Record {@code i} has id {@code i}; every record is one output record. Public for the Spark
+ * engine's tests (toolkit-tasks' test jar).
  */
-final class AwkwardFile {
+public final class AwkwardFile {
 
     /** The kinds of record repeat with this period; see {@link #isError}. */
-    static final int CYCLE = 16;
+    public static final int CYCLE = 16;
     private static final String[] WORDS = {"the", "film", "was", "witty", "dull", "plot", "acting", "great", "bad",
         "not", "very", "café", "ending", "moving"};
     private static final int BIG_TEXT_BYTES = 1_100_000;
 
     /** The record with the unterminated quote in the middle; the next one holds the big text. */
-    final int middleQuote;
-    final int rows;
+    public final int middleQuote;
+    public final int rows;
 
     private AwkwardFile(int rows) {
         this.rows = rows;
@@ -32,7 +33,7 @@ final class AwkwardFile {
     }
 
     /** Writes {@code rows} records to {@code file}. */
-    static AwkwardFile write(Path file, int rows) throws IOException {
+    public static AwkwardFile write(Path file, int rows) throws IOException {
         AwkwardFile awkward = new AwkwardFile(rows);
         Random random = new Random(rows);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -46,7 +47,7 @@ final class AwkwardFile {
     }
 
     /** Whether record {@code i} gets an error. */
-    boolean isError(int i) {
+    public boolean isError(int i) {
         if (i == middleQuote || i == rows - 1) {
             return true;
         }
