@@ -27,7 +27,8 @@ public final class ProgressBar {
     private long startNanos;
     private long lastDrawNanos;
     private long examples;
-    private double smoothedLoss = Double.NaN;
+    private double smoothedLoss;
+    private boolean hasLoss;
     private String lastLine = "";
 
     public ProgressBar(PrintStream out, boolean terminal, Duration lineInterval, LongSupplier nanoClock) {
@@ -53,10 +54,17 @@ public final class ProgressBar {
         this.lastDrawNanos = startNanos;
     }
 
+    /** Changes the total step count, when the loop fits its schedule to a time budget. */
+    public void retotal(long totalSteps) {
+        this.total = totalSteps;
+    }
+
     /** Records a finished step with its loss and number of examples; draws when it is time. */
     public void update(long step, double loss, long stepExamples) {
         examples += stepExamples;
-        smoothedLoss = Double.isNaN(smoothedLoss) ? loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * loss;
+        // A flag, not NaN, marks "no loss yet": a NaN loss must stay visible, not restart the average.
+        smoothedLoss = hasLoss ? LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * loss : loss;
+        hasLoss = true;
         long now = clock.getAsLong();
         if (now - lastDrawNanos >= intervalNanos || step == total) {
             lastDrawNanos = now;
