@@ -47,8 +47,11 @@ public final class Gradients {
         }
     }
 
-    /** Runs {@code update} with autograd recording off, restoring the previous mode afterwards. */
-    static <T> T withoutRecording(Supplier<T> update) {
+    /**
+     * Runs {@code update} with autograd recording off on the calling thread (libtorch's grad mode is
+     * per thread), restoring the previous mode afterwards.
+     */
+    public static <T> T withoutRecording(Supplier<T> update) {
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {

@@ -48,10 +48,11 @@ import java.util.function.ToIntFunction;
  * <p><b>Resume.</b> A run resumed from {@code last} continues at the next micro-batch and gives
  * bit-identical results (see {@link TrainingCheckpoint} for why no RNG state needs storing). It first
  * compares what the checkpoint was started with (the loop's seed, epochs, accumulation, clipping,
- * step limit, evaluation interval and early stopping, and the task's {@link Builder#optRun} entries:
+ * evaluation interval and early stopping, and the task's {@link Builder#optRun} entries:
  * hyper-parameters, data fingerprints) and throws a {@link UserInputException} naming every
- * difference. The time budget, the progress display and anything outside the loop (threads, device)
- * may change. A run that had completed or stopped early returns its result without training.
+ * difference. The budgets (time, step limit), the progress display and anything outside the loop
+ * (threads, device) may change. A run that had completed or stopped early returns its result
+ * without training.
  *
  * <p><b>Schedule.</b> With a {@link PlannedSchedule} and a time budget, the loop measures the rate
  * over the first {@value #MEASURE_BUDGET_PERCENT}% of the budget (at least {@value #MIN_MEASURED_STEPS}
@@ -127,14 +128,14 @@ public final class TrainingLoop<B> {
     /** What a resumed run must match: the loop's own settings and the task's entries. */
     private static Map<String, String> runFingerprint(Builder<?> b) {
         Map<String, String> run = new TreeMap<>(b.run);
-        run.put("loop.seed", Long.toString(b.seed));
-        run.put("loop.epochs", Integer.toString(b.epochs));
-        run.put("loop.accumulation", Integer.toString(b.accumulation));
-        run.put("loop.clip_norm", String.valueOf(b.clipNorm));
-        run.put("loop.max_steps", Long.toString(b.maxSteps));
-        run.put("loop.evaluate_every", b.evaluator == null ? "none" : b.evaluateEvery + (b.evaluateAtEpochEnd
+        run.put("seed", Long.toString(b.seed));
+        run.put("epochs", Integer.toString(b.epochs));
+        run.put("gradient_accumulation", Integer.toString(b.accumulation));
+        run.put("clip_norm", String.valueOf(b.clipNorm));
+        run.put("evaluate_every", b.evaluator == null ? "none" : b.evaluateEvery + (b.evaluateAtEpochEnd
                 ? " and epoch ends" : ""));
-        run.put("loop.early_stopping", String.valueOf(b.selection));
+        run.put("early_stopping", b.selection == null ? "none" : b.selection.metric() + " " + b.selection.mode()
+                + ", patience " + b.selection.patienceSteps() + " updates, min delta " + b.selection.minDelta());
         return run;
     }
 
@@ -194,7 +195,7 @@ public final class TrainingLoop<B> {
         if (!differences.isEmpty()) {
             throw new UserInputException("cannot resume from " + dir + ": the run differs from the one it was"
                     + " started with: " + String.join("; ", differences) + ". Resume with the same settings and data"
-                    + " (only the time budget, threads, device and progress display may change), or train anew");
+                    + " (only the time and step budgets, threads, device and progress display may change), or train anew");
         }
     }
 

@@ -95,7 +95,7 @@ class TrainingLoopTest {
             assertEquals(List.of(HALF, 1L, 4L, 8L, 2L), List.of(saved.step(), (long) saved.epoch(), (long) saved.batch(),
                     saved.lastEvaluationStep(), (long) saved.stepsSinceEvaluation()));
             assertEquals(StopReason.INTERRUPTED, saved.stopReason());
-            assertEquals(Long.toString(SEED), saved.run().get("loop.seed"));
+            assertEquals(Long.toString(SEED), saved.run().get("seed"));
 
             Regression second = new Regression(manager);
             TrainingResult resumed;
@@ -147,7 +147,7 @@ class TrainingLoopTest {
                         .optCheckpoints(dir, ModelStore.ofParameters(again.parameters)).build();
                 UserInputException e = assertThrows(UserInputException.class, () -> changed.resume(manager));
                 assertTrue(e.getMessage().contains("batch_size was 4, now 8"), e.getMessage());
-                assertTrue(e.getMessage().contains("loop.epochs was 4, now 5"), e.getMessage());
+                assertTrue(e.getMessage().contains("epochs was 4, now 5"), e.getMessage());
                 assertFalse(e.getMessage().contains("train.sha256"), e.getMessage());
                 assertEquals(0, opt.stepCount());
             }

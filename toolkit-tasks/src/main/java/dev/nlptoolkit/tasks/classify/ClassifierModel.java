@@ -25,8 +25,10 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: the model runs one batch at a time on its own native memory. Give each thread
- * its own instance, or serialise calls.
+ * <p>Thread-safe for {@link #predict} and {@link #evaluate}: each call runs its batches in its own
+ * scope with gradient recording off on its own thread, and the weights are only read, so one loaded
+ * model can serve several threads at once with the results it gives one. {@link #close()} must wait
+ * until no call is running.
  */
 public final class ClassifierModel implements AutoCloseable {
 

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
 import dev.nlptoolkit.core.tokenize.TextTokens;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.models.adversarial.AdversarialTraining;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
@@ -31,7 +32,10 @@ final class Inference {
      */
     static List<Prediction> predict(
             ClassifierNetwork network, NDManager manager, List<TextInput> inputs, int batchSize, int topK) {
-        return inLengthOrder(inputs, batchSize, (indices, items) -> predictBatch(network, manager, items, topK));
+        // Off explicitly, on this thread: a caller's thread may have recording on, and a forward pass
+        // that records keeps a graph per batch and is not safe to share one model between threads.
+        return Gradients.withoutRecording(() -> inLengthOrder(inputs, batchSize,
+                (indices, items) -> predictBatch(network, manager, items, topK)));
     }
 
     /**
@@ -114,6 +118,12 @@ final class Inference {
     }
 
     private static Prediction prediction(LabelMap labels, float[] logits, List<TokenWeight> explanation) {
+        for (float logit : logits) {
+            if (!Float.isFinite(logit)) {
+                // NaN compares false with everything: the arg-max would silently name label 0.
+                return Prediction.ofNonFinite(logits);
+            }
+        }
         double max = Double.NEGATIVE_INFINITY;
         int best = 0;
         for (int c = 0; c < logits.length; c++) {
