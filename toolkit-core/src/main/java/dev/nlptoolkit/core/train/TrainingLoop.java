@@ -242,7 +242,7 @@ public final class TrainingLoop<B> {
 
         TrainingResult train() throws IOException {
             StopReason reason = null;
-            try (TrainingLog log = logFile == null ? null : TrainingLog.open(logFile)) {
+            try (TrainingLog log = logFile == null ? null : TrainingLog.continueAt(logFile, step)) {
                 boolean progressStarted = false;
                 while (epoch < epochs && reason == null) {
                     List<B> batches = data.batches(epoch, DataOrder.forEpoch(seed, epoch));
