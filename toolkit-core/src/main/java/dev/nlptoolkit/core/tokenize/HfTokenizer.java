@@ -1,5 +1,6 @@
 package dev.nlptoolkit.core.tokenize;
 
+import dev.nlptoolkit.core.UserInputException;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
@@ -180,7 +181,7 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
                 throw new IllegalArgumentException("setPath(...) is required: a tokenizer.json or a directory holding one");
             }
             if (maxLength < 0) {
-                throw new IllegalArgumentException("maxLength must be positive (or left unset for no truncation), got " + maxLength);
+                throw new UserInputException("maxLength must be positive (or left unset for no truncation), got " + maxLength);
             }
             Path file = Files.isDirectory(path) ? path.resolve(TOKENIZER_FILE) : path;
             if (!Files.isRegularFile(file)) {

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.device.DeviceChoice;
@@ -90,7 +91,7 @@ public final class ClassifierModel implements AutoCloseable {
      */
     public List<Prediction> predict(List<TextInput> inputs, int batchSize, int explainTopK) {
         if (explainTopK < 0) {
-            throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
+            throw new UserInputException("explainTopK must be >= 0, got " + explainTopK);
         }
         return Inference.predict(network, manager, inputs, batchSize, explainTopK);
     }
@@ -136,7 +137,7 @@ public final class ClassifierModel implements AutoCloseable {
             for (int i = 0; i < data.size(); i++) {
                 Example example = data.examples().get(i);
                 if (example.label() == null) {
-                    throw new IllegalArgumentException(data.source() + ": example " + (i + 1)
+                    throw new UserInputException(data.source() + ": example " + (i + 1)
                             + " has no label to evaluate against; name the label column");
                 }
                 inputs.add(new TextInput(example.text(), example.textPair()));

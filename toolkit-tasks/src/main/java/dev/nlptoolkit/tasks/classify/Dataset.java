@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.data.Column;
 import dev.nlptoolkit.core.data.DatasetException;
 import dev.nlptoolkit.core.data.Example;
@@ -127,7 +128,7 @@ public final class Dataset {
     public HeldOut holdOut(double fraction, long seed) {
         for (int i = 0; i < examples.size(); i++) {
             if (examples.get(i).label() == null) {
-                throw new IllegalArgumentException("example " + (i + 1) + " of " + source
+                throw new UserInputException("example " + (i + 1) + " of " + source
                         + " has no label, so a dev set cannot be held out by label");
             }
         }

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import java.util.Arrays;
 
 /**
@@ -58,19 +59,19 @@ public record HyperParameters(
 
     public HyperParameters {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException(
+            throw new UserInputException(
                     "learning rate must be a positive number, e.g. 2e-3, got " + learningRate);
         }
         if (batchSize < 1 || epochs < 1 || maxLength < 2) {
-            throw new IllegalArgumentException(
+            throw new UserInputException(
                     "batch size and epochs must be at least 1 and max length at least 2, got "
                     + batchSize + ", " + epochs + ", " + maxLength);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warm-up fraction must be in [0, 1), e.g. 0.1, got " + warmupFraction);
+            throw new UserInputException("warm-up fraction must be in [0, 1), e.g. 0.1, got " + warmupFraction);
         }
         if (schedule == null) {
-            throw new IllegalArgumentException("choose a schedule: " + Arrays.toString(Schedule.values()));
+            throw new UserInputException("choose a schedule: " + Arrays.toString(Schedule.values()));
         }
     }
 }

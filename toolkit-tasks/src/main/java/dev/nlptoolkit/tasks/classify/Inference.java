@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
 import dev.nlptoolkit.core.tokenize.TextTokens;
@@ -68,7 +69,7 @@ final class Inference {
     /** Runs inputs of similar length together and returns the results in input order. */
     private static List<Prediction> inLengthOrder(List<TextInput> inputs, int batchSize, BatchRun run) {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new UserInputException("batch size must be at least 1, got " + batchSize);
         }
         // Character length stands in for token length: close enough to group inputs, and free.
         List<Batch<TextInput>> batches = LengthBucketBatcher.builder().setBatchSize(batchSize).build()

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -72,7 +73,7 @@ public enum ModelKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown model '" + text + "'; choose one of " + names());
+        throw new UserInputException("unknown model '" + text + "'; choose one of " + names());
     }
 
     /** The CLI names, comma-separated. */

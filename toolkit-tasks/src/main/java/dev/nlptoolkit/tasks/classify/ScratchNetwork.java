@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.data.Example;
@@ -92,7 +93,7 @@ final class ScratchNetwork implements ClassifierNetwork {
         try {
             kind = ModelKind.parse(config.get(KIND_KEY).getAsString());
             labels = LabelMap.fromConfig(config, configFile.toString());
-        } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
+        } catch (IllegalArgumentException | NullPointerException | IllegalStateException | UserInputException e) {
             throw new CheckpointException(
                     configFile, "is not a classifier config this toolkit wrote: " + e.getMessage(), e);
         }

@@ -528,12 +528,12 @@ public final class TextClassifierTrainer {
                         + "model(...), train(...) and outputDir(...)");
             }
             if (kind.pretrained() != (init != null)) {
-                throw new IllegalArgumentException(kind.pretrained()
+                throw new UserInputException(kind.pretrained()
                         ? kind + " fine-tunes a checkpoint: give its Hugging Face directory with init(...) / --init"
                         : kind + " trains from scratch and takes no init(...) / --init directory");
             }
             if (maxMinutes != null && !(maxMinutes > 0)) {
-                throw new IllegalArgumentException("max minutes must be positive, got " + maxMinutes);
+                throw new UserInputException("max minutes must be positive, got " + maxMinutes);
             }
             if (accumulation < 1 || patienceSteps < 1 || maxSteps < 1 || evaluateEvery < 0 || minWordFrequency < 1) {
                 throw new UserInputException("gradient accumulation, patience steps, max steps and min word frequency"
@@ -541,7 +541,7 @@ public final class TextClassifierTrainer {
                         + ", " + maxSteps + ", " + minWordFrequency + ", " + evaluateEvery);
             }
             if (adversarialEpsilon != null && !(adversarialEpsilon > 0 && adversarialAlpha >= 0)) {
-                throw new IllegalArgumentException("adversarial epsilon must be positive and alpha >= 0, got "
+                throw new UserInputException("adversarial epsilon must be positive and alpha >= 0, got "
                         + adversarialEpsilon + " and " + adversarialAlpha);
             }
             HyperParameters d = kind.defaults();
