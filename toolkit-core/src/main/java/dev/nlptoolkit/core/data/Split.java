@@ -1,6 +1,7 @@
 package dev.nlptoolkit.core.data;
 
 import dev.nlptoolkit.core.UserInputException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.nlptoolkit.core.device;
 
 import dev.nlptoolkit.core.UserInputException;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 

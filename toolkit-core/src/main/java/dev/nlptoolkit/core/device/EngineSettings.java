@@ -1,6 +1,7 @@
 package dev.nlptoolkit.core.device;
 
 import dev.nlptoolkit.core.UserInputException;
+
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.pytorch.engine.PtEngine;

@@ -1,6 +1,7 @@
 package dev.nlptoolkit.core.tokenize;
 
 import dev.nlptoolkit.core.UserInputException;
+
 import java.util.ArrayList;
 import java.util.List;
 

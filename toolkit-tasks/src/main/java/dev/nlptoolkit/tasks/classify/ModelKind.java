@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
 import dev.nlptoolkit.core.UserInputException;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
