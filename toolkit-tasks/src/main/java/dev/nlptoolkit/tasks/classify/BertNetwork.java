@@ -23,6 +23,8 @@ import java.util.List;
  */
 final class BertNetwork implements ClassifierNetwork {
 
+    private static final System.Logger LOG = System.getLogger(BertNetwork.class.getName());
+
     /** Tokenizer files copied from the checkpoint so transformers' AutoTokenizer loads the saved directory. */
     static final List<String> TOKENIZER_FILES =
             List.of(HfTokenizer.TOKENIZER_FILE, "tokenizer_config.json", "special_tokens_map.json", "vocab.txt");
@@ -57,6 +59,7 @@ final class BertNetwork implements ClassifierNetwork {
         } catch (WeightMismatchException e) {
             throw new CheckpointException(initDir, e.getMessage(), e);
         }
+        warnUnusedKeys(initDir, initConfig);
         int length = Math.min(maxLength, model.getConfig().maxPositionEmbeddings());
         return new BertNetwork(model, tokenizer(initDir, length), initDir);
     }
@@ -69,8 +72,20 @@ final class BertNetwork implements ClassifierNetwork {
         } catch (WeightMismatchException e) {
             throw new CheckpointException(dir, e.getMessage(), e);
         }
+        warnUnusedKeys(dir, model.getConfig());
         int length = Math.min(MAX_PRETRAINED_LENGTH, model.getConfig().maxPositionEmbeddings());
         return new BertNetwork(model, tokenizer(dir, length), dir);
+    }
+
+    /**
+     * Hugging Face configs carry keys for other libraries and tasks: accepted, but named once on the
+     * platform logger (stderr by default), so that a key that was meant to matter does not vanish.
+     */
+    private static void warnUnusedKeys(Path dir, BertConfig config) {
+        if (!config.unknownKeys().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, dir.resolve(BertCheckpoint.CONFIG_FILE) + ": keys not used by this"
+                    + " toolkit: " + config.unknownKeys());
+        }
     }
 
     private static HfTokenizer tokenizer(Path dir, int maxLength) throws IOException, CheckpointException {
