@@ -9,11 +9,7 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,17 +21,7 @@ class AwkwardInputsTest {
 
     @TempDir Path tmp;
 
-    private record Execution(int status, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        return new Execution(cli.execute(args), err.toString());
-    }
-
-    private static void assertRefused(Execution run, String... fragments) {
+    private static void assertRefused(Cli.Execution run, String... fragments) {
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status(), run.err());
         String[] lines = run.err().strip().split("\\R");
         assertEquals(1, lines.length, "one line: " + run.err());
@@ -44,8 +30,8 @@ class AwkwardInputsTest {
         }
     }
 
-    private Execution train(Path data) {
-        return execute("train-classifier", "--train", data.toString(), "--model", "lstm", "--out",
+    private Cli.Execution train(Path data) {
+        return Cli.run("train-classifier", "--train", data.toString(), "--model", "lstm", "--out",
                 tmp.resolve("out").toString(), "--max-steps", "1", "--threads", "1", "--no-progress");
     }
 
@@ -75,9 +61,9 @@ class AwkwardInputsTest {
         return dir;
     }
 
-    private Execution evaluate(Path model) throws IOException {
+    private Cli.Execution evaluate(Path model) throws IOException {
         Path data = Files.writeString(tmp.resolve("eval.csv"), "text,label\ngood,1\nbad,0\n");
-        return execute("evaluate", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
+        return Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
     }
 
     @Test

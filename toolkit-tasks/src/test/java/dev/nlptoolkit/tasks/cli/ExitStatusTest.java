@@ -35,19 +35,13 @@ class ExitStatusTest {
         }
     }
 
-    private record Execution(int status, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine().addSubcommand(new Fail());
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        return new Execution(cli.execute(args), err.toString());
+    private static Cli.Execution execute(String... args) {
+        return Cli.run(ToolkitCli.commandLine().addSubcommand(new Fail()), args);
     }
 
     @Test
     void userInputIsOneLineAndStatusTwo() {
-        Execution run = execute("fail");
+        Cli.Execution run = execute("fail");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertEquals("toolkit: data.csv:3: no text column" + System.lineSeparator(), run.err());
     }
@@ -55,7 +49,7 @@ class ExitStatusTest {
     /** Regression: IllegalStateException and IllegalArgumentException read as bad input, with no trace. */
     @Test
     void aBugIsStatusOneWithAShortTrace() {
-        Execution run = execute("fail", "--bug");
+        Cli.Execution run = execute("fail", "--bug");
         assertEquals(ToolkitCli.EXIT_INTERNAL_ERROR, run.status());
         String[] lines = run.err().split("\\R");
         assertTrue(lines[0].contains("internal error") && lines[0].contains("an invariant of ours broke"), run.err());

@@ -19,11 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -115,16 +111,6 @@ class TrainProcessTest {
         throw new AssertionError("no checkpoint of step " + step + " within " + PATIENCE);
     }
 
-    private record Execution(int status, String err) {}
-
-    private static Execution inProcess(List<String> args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(new StringWriter()));
-        cli.setErr(new PrintWriter(err));
-        return new Execution(cli.execute(args.toArray(String[]::new)), err.toString());
-    }
-
     private static void assertSameResult(Path expected, Path actual) throws IOException {
         for (String file : RESULT_FILES) {
             assertArrayEquals(Files.readAllBytes(expected.resolve(file)), Files.readAllBytes(actual.resolve(file)),
@@ -163,7 +149,7 @@ class TrainProcessTest {
         Process toStop = start(stopped);
         awaitCheckpoint(toStop, stopped, STOP_AFTER_STEP);
         // While it runs, the output directory is locked: a second run says who holds it.
-        Execution second = inProcess(arguments(stopped));
+        Cli.Execution second = Cli.run(arguments(stopped));
         assertEquals(ToolkitCli.EXIT_USER_ERROR, second.status(), second.err());
         assertTrue(second.err().contains("is in use by another run") && second.err().contains(
                 "\"pid\":" + toStop.pid()), second.err());
@@ -182,14 +168,14 @@ class TrainProcessTest {
         // Resuming with another batch size, or other data, is refused naming the difference.
         List<String> otherBatchSize = arguments(reference, "--resume");
         otherBatchSize.set(otherBatchSize.indexOf("--batch-size") + 1, "8");
-        Execution otherBatch = inProcess(otherBatchSize);
+        Cli.Execution otherBatch = Cli.run(otherBatchSize);
         assertEquals(ToolkitCli.EXIT_USER_ERROR, otherBatch.status(), otherBatch.err());
         assertTrue(otherBatch.err().contains("batch_size was 16, now 8"), otherBatch.err());
         List<String> fewer = Files.readAllLines(train);
         Path otherTrain = Files.write(dir.resolve("fewer.tsv"), fewer.subList(0, fewer.size() - 1));
         List<String> otherData = arguments(reference, "--resume");
         otherData.set(otherData.indexOf(train.toString()), otherTrain.toString());
-        Execution changed = inProcess(otherData);
+        Cli.Execution changed = Cli.run(otherData);
         assertEquals(ToolkitCli.EXIT_USER_ERROR, changed.status(), changed.err());
         assertTrue(changed.err().contains("train_data was " + TRAIN + " examples"), changed.err());
     }
