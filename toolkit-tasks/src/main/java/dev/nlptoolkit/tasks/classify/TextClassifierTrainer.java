@@ -128,10 +128,12 @@ public final class TextClassifierTrainer {
         long start = System.nanoTime();
         Path checkpoints = b.outputDir.resolve(CHECKPOINT_DIR);
         TrainingCheckpoint.recover(checkpoints);
-        if (b.resume && TrainingCheckpoint.find(checkpoints, TrainingCheckpoint.LAST) == null) {
+        Path last = TrainingCheckpoint.find(checkpoints, TrainingCheckpoint.LAST);
+        if (b.resume && last == null) {
             throw new CheckpointException(checkpoints.resolve(TrainingCheckpoint.LAST),
                     "no checkpoint to resume from; train without --resume first");
         }
+        Long resumedFrom = b.resume ? TrainingCheckpoint.readState(last).step() : null;
         if (!b.resume) {
             deleteRecursively(checkpoints);
             Files.deleteIfExists(b.outputDir.resolve(LOG_FILE));
@@ -151,7 +153,7 @@ public final class TextClassifierTrainer {
                 Optional<ClassificationMetrics> dev = b.dev == null ? Optional.empty()
                         : Optional.of(ClassifierModel.evaluate(network, manager, b.dev, EVALUATION_BATCH_SIZE));
                 double elapsed = (System.nanoTime() - start) / NANOS_PER_SECOND;
-                writeProvenance(result, dev, elapsed);
+                writeProvenance(result, dev, elapsed, resumedFrom);
                 return new TrainedClassifier(b.outputDir, b.kind, labels.labels(), dev, result, elapsed);
             }
         }
@@ -271,8 +273,8 @@ public final class TextClassifierTrainer {
         return ClassificationLoss.crossEntropy(model.classify(parameters, input, true).logits(), labels);
     }
 
-    private void writeProvenance(TrainingResult result, Optional<ClassificationMetrics> dev, double elapsed)
-            throws IOException {
+    private void writeProvenance(TrainingResult result, Optional<ClassificationMetrics> dev, double elapsed,
+            Long resumedFrom) throws IOException {
         JsonObject json = new JsonObject();
         json.addProperty("model", b.kind.cliName());
         if (b.init != null) {
@@ -296,6 +298,8 @@ public final class TextClassifierTrainer {
         json.addProperty("device", b.device.name().toLowerCase(Locale.ROOT));
         json.addProperty("selection_metric", b.selection.key());
         json.addProperty("steps", result.steps());
+        // The step of the checkpoint this call continued from; absent for a run from the start.
+        json.addProperty("resumed_from_step", resumedFrom);
         json.addProperty("stop_reason", result.reason().name().toLowerCase(Locale.ROOT));
         json.addProperty("best_step", result.bestStep());
         json.addProperty("evaluate_every", b.evaluateEvery);

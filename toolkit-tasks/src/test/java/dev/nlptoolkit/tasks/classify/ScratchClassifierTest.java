@@ -94,6 +94,12 @@ class ScratchClassifierTest {
                 .getAsJsonObject();
         assertEquals(SEED, provenance.get("seed").getAsInt());
         assertEquals(TRAIN, provenance.get("train_examples").getAsInt());
+        // 10 steps an epoch for 4 epochs, no time budget: the schedule is laid out over those 40 steps.
+        JsonObject plan = provenance.getAsJsonObject("schedule_plan");
+        assertEquals(40, plan.get("steps").getAsInt());
+        assertEquals("epochs", plan.get("planned_over").getAsString());
+        assertEquals(HyperParameters.DEFAULT_PATIENCE_STEPS, provenance.get("patience_steps").getAsInt());
+        assertTrue(!provenance.has("resumed_from_step"), "a run from the start resumed from nothing");
         long evaluations = Files.readAllLines(dir.resolve(TextClassifierTrainer.LOG_FILE)).size();
         assertTrue(evaluations >= EPOCHS, "one log line per evaluation, got " + evaluations);
     }

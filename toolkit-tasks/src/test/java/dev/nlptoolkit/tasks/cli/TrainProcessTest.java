@@ -111,6 +111,11 @@ class TrainProcessTest {
         throw new AssertionError("no checkpoint of step " + step + " within " + PATIENCE);
     }
 
+    private static long resumedFrom(Path out) throws IOException {
+        return JsonParser.parseString(Files.readString(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)))
+                .getAsJsonObject().get("resumed_from_step").getAsLong();
+    }
+
     private static void assertSameResult(Path expected, Path actual) throws IOException {
         for (String file : RESULT_FILES) {
             assertArrayEquals(Files.readAllBytes(expected.resolve(file)), Files.readAllBytes(actual.resolve(file)),
@@ -161,8 +166,10 @@ class TrainProcessTest {
         assertTrue(atStop.step() < STEPS);
         Process resumeStopped = start(stopped, "--resume");
         assertEquals(0, finish(resumeKilled));
+        assertEquals(atKill.step(), resumedFrom(killed), "continued from the last checkpoint");
         assertSameResult(reference, killed);
         assertEquals(0, finish(resumeStopped));
+        assertEquals(atStop.step(), resumedFrom(stopped));
         assertSameResult(reference, stopped);
 
         // Resuming with another batch size, or other data, is refused naming the difference.
