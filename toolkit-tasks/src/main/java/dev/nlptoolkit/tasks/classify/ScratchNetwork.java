@@ -110,7 +110,14 @@ final class ScratchNetwork implements ClassifierNetwork {
             throw new CheckpointException(
                     configFile, "\"" + MODEL_KEY + "\" is not a classifier config: " + e.getMessage(), e);
         }
-        ScratchNetwork network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels, maxLength);
+        ScratchNetwork network;
+        try {
+            network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels, maxLength);
+        } catch (IllegalArgumentException | UserInputException e) {
+            // The tokenizer refuses a vocabulary without its special tokens, or a bad max_length.
+            throw new CheckpointException(dir.resolve(VOCABULARY_FILE), "does not fit config.json: " + e.getMessage(),
+                    e);
+        }
         try (NDManager scratch = manager.newSubManager()) {
             StateDict.load(model, ModelDirectory.open(dir).readWeights(scratch), dir.toString());
         } catch (WeightMismatchException e) {
