@@ -71,7 +71,8 @@ public record Prediction(
     }
 
     /**
-     * The JSON form {@code predict} writes: {@code {"label", "probabilities": {label: p}, "logits": [...]}},
+     * The JSON form {@code predict} writes: {@code {"label", "score", "probabilities": {label: p}, "logits": [...]}}
+     * ({@code score} is the probability of {@code label}, as in {@code score}'s columns),
      * plus {@code "explanation": [{"token", "weight"}...]} when {@code withExplanation}; for an
      * {@link #error()}: {@code {"error", "logits"}}, logits as JSON strings where not finite.
      */
@@ -89,6 +90,7 @@ public record Prediction(
             return json;
         }
         json.addProperty("label", label);
+        json.addProperty("score", probability());
         JsonObject probs = new JsonObject();
         probabilities.forEach(probs::addProperty);
         json.add("probabilities", probs);
