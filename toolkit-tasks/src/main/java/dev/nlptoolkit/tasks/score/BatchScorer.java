@@ -88,7 +88,9 @@ public final class BatchScorer {
             Prediction p = predictions.get(k);
             if (p.error().isPresent()) {
                 // NaN or infinite logits: an error for this record, never a label.
-                results[prepared.positions[k]] = ScoreResult.failed(p.error().get());
+                ScoreInput input = prepared.inputs.get(prepared.positions[k]);
+                results[prepared.positions[k]] =
+                        ScoreResult.failed(ScoreInput.where(input.line(), input.id()) + p.error().get());
                 continue;
             }
             double[] scores = new double[labels.size()];
