@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes files so that a reader sees the old content or the new, never half of the new: the bytes go
  * to a temporary file in the same directory, are forced to disk, and the file is renamed over the
- * target.
+ * target, and the directory is forced too so that the rename itself survives a power cut.
  */
 public final class AtomicFiles {
 
@@ -41,8 +41,30 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            forceDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Forces a directory's entries (a rename into it) to disk, as {@code fsync} on the directory does
+     * on Linux and macOS. Where directories cannot be opened for that (Windows), there is nothing to do.
+     */
+    public static void forceDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return;
+        }
+        try (channel) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Linux can refuse fsync on some directory file systems (EINVAL); the data was forced already.
+            if (!"Invalid argument".equals(e.getMessage())) {
+                throw e;
+            }
         }
     }
 

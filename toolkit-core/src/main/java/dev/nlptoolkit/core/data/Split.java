@@ -1,5 +1,7 @@
 package dev.nlptoolkit.core.data;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,7 +27,7 @@ public record Split<T>(List<T> train, List<T> dev) {
      */
     public static <T> Split<T> stratified(List<T> items, Function<? super T, String> label, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("fraction must be in (0, 1), e.g. 0.1 for 10%, got " + fraction);
+            throw new UserInputException("fraction must be in (0, 1), e.g. 0.1 for 10%, got " + fraction);
         }
         // Sorted by label so the random draws do not depend on hash order.
         Map<String, List<Integer>> byLabel = new TreeMap<>();

@@ -1,5 +1,7 @@
 package dev.nlptoolkit.core.device;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
@@ -27,7 +29,7 @@ public enum DeviceChoice {
             case CPU -> Device.cpu();
             case CUDA -> {
                 if (gpuCount == 0) {
-                    throw new IllegalStateException(
+                    throw new UserInputException(
                             "CUDA was asked for but the engine sees no GPU; the default build bundles the"
                                     + " CPU-only libtorch: build with -Pcuda and point PYTORCH_LIBRARY_PATH at a"
                                     + " CUDA build of libtorch, or choose "
@@ -47,7 +49,7 @@ public enum DeviceChoice {
                 return c;
             }
         }
-        throw new IllegalArgumentException(
+        throw new UserInputException(
                 "unknown device '"
                         + text
                         + "'; choose one of "

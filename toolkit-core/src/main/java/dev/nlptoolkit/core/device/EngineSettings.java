@@ -1,5 +1,7 @@
 package dev.nlptoolkit.core.device;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
 import ai.djl.pytorch.engine.PtEngine;
@@ -72,7 +74,7 @@ public final class EngineSettings {
 
     private static void requirePositive(int count, String what) {
         if (count < 1) {
-            throw new IllegalArgumentException(what + " thread count must be at least 1, got " + count);
+            throw new UserInputException(what + " thread count must be at least 1, got " + count);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.nlptoolkit.core.tokenize;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
@@ -8,10 +10,12 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,7 +184,7 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
                 throw new IllegalArgumentException("setPath(...) is required: a tokenizer.json or a directory holding one");
             }
             if (maxLength < 0) {
-                throw new IllegalArgumentException("maxLength must be positive (or left unset for no truncation), got " + maxLength);
+                throw new UserInputException("maxLength must be positive (or left unset for no truncation), got " + maxLength);
             }
             Path file = Files.isDirectory(path) ? path.resolve(TOKENIZER_FILE) : path;
             if (!Files.isRegularFile(file)) {
@@ -212,12 +216,30 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
     /** What this class needs from tokenizer.json besides what DJL exposes. */
     private record VocabularyInfo(int size, long padId) {
 
+        /**
+         * Reads and checks {@code file} in Java before the native loader sees it: strict JSON (nesting
+         * bounded by Gson's limit), a model vocabulary of token to non-negative int id (or Unigram
+         * pairs), added tokens with content and id, and the pad token. The Rust loader aborts the
+         * process on a panic, so only a file that passed here reaches it.
+         */
         static VocabularyInfo read(Path file, String requestedPadToken) throws IOException {
-            JsonObject root;
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                root = JsonParser.parseReader(reader).getAsJsonObject();
-            } catch (JsonParseException | IllegalStateException e) {
+            try {
+                return check(file, requestedPadToken);
+            } catch (JsonParseException | IllegalStateException | UnsupportedOperationException | ClassCastException
+                    | NullPointerException | IndexOutOfBoundsException | ArithmeticException e) {
+                // Gson's accessors on values of the wrong type, and ids past int.
                 throw new IOException(file + " is not a tokenizer.json: " + e.getMessage(), e);
+            }
+        }
+
+        private static VocabularyInfo check(Path file, String requestedPadToken) throws IOException {
+            JsonObject root;
+            try (JsonReader reader = new JsonReader(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+                reader.setStrictness(Strictness.STRICT);
+                root = JsonParser.parseReader(reader).getAsJsonObject();
+                if (reader.peek() != JsonToken.END_DOCUMENT) {
+                    throw new IOException(file + " is not a tokenizer.json: content after the top-level object");
+                }
             }
             Map<String, Long> ids = new HashMap<>();
             JsonObject model = root.getAsJsonObject("model");
@@ -239,6 +261,12 @@ public final class HfTokenizer implements TextTokenizer, AutoCloseable {
                 for (JsonElement added : root.getAsJsonArray("added_tokens")) {
                     JsonObject token = added.getAsJsonObject();
                     ids.put(token.get("content").getAsString(), token.get("id").getAsLong());
+                }
+            }
+            for (Map.Entry<String, Long> e : ids.entrySet()) {
+                if (e.getValue() < 0 || e.getValue() > Integer.MAX_VALUE) {
+                    throw new IOException(file + ": token '" + e.getKey() + "' has id " + e.getValue()
+                            + ", outside 0.." + Integer.MAX_VALUE);
                 }
             }
             long maxId = ids.values().stream().mapToLong(Long::longValue).max().orElse(-1);

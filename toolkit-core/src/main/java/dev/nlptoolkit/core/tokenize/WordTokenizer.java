@@ -1,5 +1,7 @@
 package dev.nlptoolkit.core.tokenize;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -167,7 +169,7 @@ public final class WordTokenizer implements TextTokenizer {
                 throw new IllegalArgumentException("setVocabulary(...) is required");
             }
             if (maxLength < 0) {
-                throw new IllegalArgumentException("maxLength must be positive (or left unset for no limit), got " + maxLength);
+                throw new UserInputException("maxLength must be positive (or left unset for no limit), got " + maxLength);
             }
             for (String token : new String[] {start, end, separator}) {
                 if (token != null && !vocabulary.contains(token)) {

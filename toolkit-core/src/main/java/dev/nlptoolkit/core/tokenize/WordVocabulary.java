@@ -118,7 +118,8 @@ public final class WordVocabulary {
         } catch (JsonParseException e) {
             throw new IOException(file + " is not a word vocabulary: " + e.getMessage(), e);
         }
-        if (stored == null || !FORMAT.equals(stored.format) || stored.tokens == null || stored.tokens.size() < 2) {
+        if (stored == null || !FORMAT.equals(stored.format) || stored.tokens == null || stored.tokens.size() < 2
+                || stored.tokens.contains(null) || stored.pad == null || stored.unk == null) {
             throw new IOException(file + " is not a word vocabulary (expected \"format\": \"" + FORMAT + "\" and a token list)");
         }
         if (stored.version != VERSION) {

@@ -51,12 +51,20 @@ public final class AdamW extends NamedStateOptimizer {
     }
 
     /**
-     * The usual choice for transformers: decay every parameter except biases and normalisation
-     * weights, recognised by name (ending in "bias", or containing "norm" in any case, which covers
-     * {@code LayerNorm} and {@code layer_norm}).
+     * The usual choice: decay every parameter except biases and normalisation weights, recognised by
+     * name. A bias is a parameter whose last name segment contains "bias" in any case ({@code bias},
+     * torch's recurrent {@code bias_ih_l0} and {@code bias_hh_l0_reverse}, {@code in_proj_bias}, DJL's
+     * {@code i2hBias}); a normalisation weight is one with "norm" in any segment ({@code LayerNorm},
+     * {@code layer_norm}, {@code norm1}) or a last segment {@code gamma} or {@code beta} (DJL's norms).
      */
     public static Predicate<String> decayExceptBiasAndNorm() {
-        return name -> !name.endsWith("bias") && !name.toLowerCase(Locale.ROOT).contains("norm");
+        return name -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            String last = lower.substring(lower.lastIndexOf('.') + 1);
+            boolean bias = last.contains("bias");
+            boolean norm = lower.contains("norm") || last.equals("gamma") || last.equals("beta");
+            return !bias && !norm;
+        };
     }
 
     /** Decay every parameter, as {@code torch.optim.AdamW(model.parameters())} does. */

@@ -25,7 +25,12 @@ public final class GradientClipping {
      * multiplied by {@code maxNorm / (n + 1e-6)} when that is below 1. Parameters without a gradient
      * are skipped.
      *
+     * <p>A NaN or infinite norm leaves every gradient as it is and throws: torch's default would scale
+     * by {@code maxNorm / NaN} (or multiply by 0 x inf) and apply NaN updates; an update from such a
+     * gradient is never right, so the caller must skip it (the training loop stops, naming the step).
+     *
      * @return the norm before clipping (0 when no parameter has a gradient)
+     * @throws NonFiniteException when the joint norm is NaN or infinite
      */
     public static double clipByGlobalNorm(Collection<Parameter> parameters, double maxNorm) {
         if (!(maxNorm > 0)) {
@@ -34,6 +39,15 @@ public final class GradientClipping {
         return Gradients.withoutRecording(() -> clip(parameters, (float) maxNorm));
     }
 
+    /**
+     * The joint L2 norm of the gradients of {@code parameters}, as {@link #clipByGlobalNorm} computes
+     * it, without changing them; may be NaN or infinite.
+     */
+    public static double globalNorm(Collection<Parameter> parameters) {
+        return Gradients.withoutRecording(() -> clip(parameters, Float.NaN));
+    }
+
+    /** Clips to {@code maxNorm} and returns the norm before; a NaN {@code maxNorm} only measures. */
     private static double clip(Collection<Parameter> parameters, float maxNorm) {
         NDArray first = parameters.isEmpty() ? null : parameters.iterator().next().getArray();
         if (first == null) {
@@ -56,6 +70,12 @@ public final class GradientClipping {
             }
             // Results of operations live in their first operand's manager: here, scope.
             float total = NDArrays.stack(norms).norm().getFloat();
+            if (Float.isNaN(maxNorm)) {
+                return total;
+            }
+            if (!Float.isFinite(total)) {
+                throw new NonFiniteException("gradient norm", total);
+            }
             float coefficient = maxNorm / (total + NORM_EPSILON);
             if (coefficient < 1f) {
                 for (NDArray g : gradients) {

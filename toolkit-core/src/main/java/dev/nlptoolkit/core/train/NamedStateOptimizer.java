@@ -21,10 +21,12 @@ import java.util.Map;
  * What {@link AdamW} and {@link Sgd} share: the parameters by name, the schedule, the step count and
  * per-parameter state tensors ("slots", named as in torch's {@code state_dict}), and their storage.
  *
- * <p>State file: one tensor {@code <slot>.<parameter>} per slot and parameter, plus a float32 scalar
+ * <p>State file: one tensor {@code <slot>.<parameter>} per slot and parameter, plus an int64 scalar
  * {@code step.<parameter>} counting that parameter's updates (torch keeps one per parameter, since
- * a parameter without a gradient is not updated); metadata holds the optimizer kind, the global
- * step and the hyper-parameters.
+ * a parameter without a gradient is not updated; torch's float32 is exact only to 2^24, so we store
+ * int64 and read float32 too); metadata holds the optimizer kind, the global step and the
+ * hyper-parameters. Loading requires the step of every parameter that has slots: a missing one
+ * would restart bias correction at 0 updates, a first step about 10 times too large.
  */
 abstract class NamedStateOptimizer implements Optimizer {
 
@@ -143,7 +145,7 @@ abstract class NamedStateOptimizer implements Optimizer {
                 if (state == null) {
                     continue;
                 }
-                tensors.put(STEP_SLOT + "." + name, scope.create((float) state.updates));
+                tensors.put(STEP_SLOT + "." + name, scope.create(state.updates));
                 for (int i = 0; i < slots.size(); i++) {
                     tensors.put(slots.get(i) + "." + name, state.slots[i]);
                 }
@@ -172,6 +174,10 @@ abstract class NamedStateOptimizer implements Optimizer {
                 place(file, e.getKey(), e.getValue(), loaded);
             }
             for (Map.Entry<String, ParameterState> e : loaded.entrySet()) {
+                if (e.getValue().updates < 1) {
+                    throw new CheckpointException(file, STEP_SLOT + "." + e.getKey(),
+                            "missing or not positive: the update count restarts Adam's bias correction");
+                }
                 for (int i = 0; i < slots.size(); i++) {
                     if (e.getValue().slots[i] == null) {
                         throw new CheckpointException(file, slots.get(i) + "." + e.getKey(), "missing");
@@ -210,7 +216,7 @@ abstract class NamedStateOptimizer implements Optimizer {
         }
         ParameterState state = loaded.computeIfAbsent(name, n -> new ParameterState(new NDArray[slots.size()]));
         if (STEP_SLOT.equals(slot)) {
-            state.updates = (long) value.getFloat();
+            state.updates = updateCount(file, tensorName, value);
             return;
         }
         int index = slots.indexOf(slot);
@@ -223,6 +229,18 @@ abstract class NamedStateOptimizer implements Optimizer {
                     + " but the parameter is " + weight.getDataType() + weight.getShape());
         }
         state.slots[index] = value.toDevice(weight.getDevice(), false);
+    }
+
+    private static long updateCount(Path file, String tensorName, NDArray value) throws CheckpointException {
+        if (!value.getShape().isScalar()) {
+            throw new CheckpointException(file, tensorName, "must be a scalar, is " + value.getShape());
+        }
+        return switch (value.getDataType()) {
+            case INT64 -> value.getLong();
+            case FLOAT32 -> (long) value.getFloat();
+            default -> throw new CheckpointException(file, tensorName,
+                    "must be int64 (or float32, as older checkpoints and torch store it), is " + value.getDataType());
+        };
     }
 
     private static long parseStep(Path file, String value) throws CheckpointException {

@@ -31,7 +31,7 @@ public final class ProgressBar {
     private long startNanos;
     private long lastDrawNanos;
     private long examples;
-    private double smoothedLoss = Double.NaN;
+    private double smoothedLoss;
     private String lastLine = "";
 
     public ProgressBar(PrintStream out, boolean terminal, Duration lineInterval, LongSupplier nanoClock) {
@@ -74,10 +74,16 @@ public final class ProgressBar {
         this.lastDrawNanos = startNanos;
     }
 
+    /** Changes the total step count, when the loop fits its schedule to a time budget. */
+    public void retotal(long totalSteps) {
+        this.total = totalSteps;
+    }
+
     /** Records a finished step with its loss and number of examples; draws when it is time. */
     public void update(long step, double loss, long stepExamples) {
+        // A flag, not NaN, marks "no loss yet": a NaN loss must stay visible, not restart the average.
+        smoothedLoss = hasLoss ? LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * loss : loss;
         hasLoss = true;
-        smoothedLoss = Double.isNaN(smoothedLoss) ? loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * loss;
         advance(step, stepExamples);
     }
 

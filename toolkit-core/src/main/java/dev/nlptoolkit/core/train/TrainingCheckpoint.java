@@ -2,6 +2,7 @@ package dev.nlptoolkit.core.train;
 
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.train.TrainingResult.StopReason;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -16,6 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -23,10 +27,12 @@ import java.util.stream.Stream;
  * the optimizer state ({@value #OPTIMIZER_FILE}) and the loop's position ({@value #STATE_FILE}).
  *
  * <p>A run keeps two under its checkpoint root: {@code last/} and {@code best/}. Each is written into
- * a fresh {@code <slot>.tmp-*} directory and then renamed into place, so a crash leaves either the
- * old or the new checkpoint, never half of one: the old one is first renamed to {@code <slot>.old}
- * and deleted once the new one is in place; {@link #find} falls back to {@code <slot>.old} when a
- * crash fell between the two renames.
+ * a fresh {@code <slot>.tmp-*} directory, its files forced to disk, and then published so that there
+ * is a complete checkpoint at every moment: the current one is renamed to {@code <slot>.old}, the new
+ * one renamed into place, the root directory forced to disk, and only then {@code <slot>.old} deleted.
+ * A crash between the renames leaves {@code <slot>.old} alone; {@link #recover} (run at the start of
+ * every run) renames it back and deletes the {@code *.tmp-*} folders a crash left behind, and
+ * {@link #find} falls back to it too.
  *
  * <p>No random generator state is stored: the data order of an epoch and the engine seed of a step
  * are pure functions of (seed, epoch) and (seed, step) ({@link DataOrder}), so the position suffices.
@@ -41,33 +47,47 @@ public final class TrainingCheckpoint {
     public static final String STEP_PREFIX = "step-";
     private static final String TMP_INFIX = ".tmp-";
     private static final String OLD_SUFFIX = ".old";
-    private static final int FORMAT_VERSION = 1;
+    /** 2: run fingerprint, loss average, schedule plan and stop reason; 1 (0.1) cannot be resumed. */
+    private static final int FORMAT_VERSION = 2;
 
     private TrainingCheckpoint() {}
 
     /**
-     * Where the loop stands after an optimizer step.
+     * Where the loop stands after an optimizer step, and what it was started with.
      *
      * @param step optimizer steps done
      * @param epoch the epoch the next batch belongs to
      * @param batch the index, in that epoch's batch list, of the next micro-batch to train on
-     * @param seed the run's seed, from which data order and engine seeds derive
      * @param bestValue the best value of the selection metric so far, null before the first evaluation
      * @param bestStep the step at which {@code bestValue} was reached
-     * @param evaluationsWithoutImprovement evaluations since the best one, for early stopping
+     * @param lastEvaluationStep the step of the latest evaluation, 0 before the first
+     * @param lossSinceEvaluation the sum of the step losses since the latest evaluation (the log's
+     *     {@code train_loss} is its mean)
+     * @param stepsSinceEvaluation the steps in that sum
+     * @param plan the schedule's planned step count and how it was planned
+     * @param stopReason why the run stopped, null while it runs (a checkpoint written mid-run)
+     * @param run what the run was started with (hyper-parameters, data fingerprints), compared on resume
      */
     public record State(
             long step,
             int epoch,
             int batch,
-            long seed,
             Double bestValue,
             long bestStep,
-            int evaluationsWithoutImprovement) {
+            long lastEvaluationStep,
+            double lossSinceEvaluation,
+            int stepsSinceEvaluation,
+            SchedulePlan plan,
+            StopReason stopReason,
+            Map<String, String> run) {
+
+        public State {
+            run = Map.copyOf(run);
+        }
 
         /** The state before the first step. */
-        public static State start(long seed) {
-            return new State(0, 0, 0, seed, null, 0, 0);
+        public static State start(SchedulePlan plan, Map<String, String> run) {
+            return new State(0, 0, 0, null, 0, 0, 0, 0, plan, null, run);
         }
     }
 
@@ -75,6 +95,8 @@ public final class TrainingCheckpoint {
      * Writes the checkpoint {@code root/slot} atomically, replacing any previous one.
      *
      * @param optimizer saved too when not null (the best checkpoint needs only the model)
+     * @throws IOException naming the checkpoint when it cannot be written (a full disk, say); the
+     *     previous checkpoint is then left as it was and the partial one removed
      */
     public static void write(Path root, String slot, State state, ModelStore model, Optimizer optimizer)
             throws IOException {
@@ -87,6 +109,9 @@ public final class TrainingCheckpoint {
             }
             AtomicFiles.writeString(tmp.resolve(STATE_FILE), toJson(state));
             publish(tmp, root.resolve(slot));
+        } catch (IOException e) {
+            throw new IOException("cannot write checkpoint " + root.resolve(slot) + " (step " + state.step()
+                    + "): " + e.getMessage() + "; the previous checkpoint is kept", e);
         } finally {
             deleteRecursively(tmp);
         }
@@ -105,9 +130,11 @@ public final class TrainingCheckpoint {
     /**
      * Readies the checkpoint root of a run: a run that resumes needs {@code last/} there; one that
      * does not starts clean, so the root and the earlier run's {@code staleFiles} (its log) are removed.
+     * What a crash left is repaired first ({@link #recover}).
      */
     public static void prepareRun(Path root, boolean resume, Path... staleFiles)
             throws IOException, CheckpointException {
+        recover(root);
         if (resume) {
             if (find(root, LAST) == null) {
                 throw new CheckpointException(root.resolve(LAST), "no checkpoint to resume from; train without --resume"
@@ -159,6 +186,34 @@ public final class TrainingCheckpoint {
         }
     }
 
+    /**
+     * Repairs what a crash can leave under {@code root}: a {@code <slot>.old} without its
+     * {@code <slot>} is renamed back, one beside a complete {@code <slot>} deleted, and
+     * {@code *.tmp-*} folders (a checkpoint being written) deleted. Call it while holding the output
+     * directory's lock, before the first write.
+     */
+    public static void recover(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            for (Path entry : entries.sorted().toList()) {
+                String name = entry.getFileName().toString();
+                if (name.contains(TMP_INFIX)) {
+                    deleteRecursively(entry);
+                } else if (name.endsWith(OLD_SUFFIX)) {
+                    Path current = root.resolve(name.substring(0, name.length() - OLD_SUFFIX.length()));
+                    if (Files.isDirectory(current)) {
+                        deleteRecursively(entry);
+                    } else {
+                        move(entry, current);
+                        AtomicFiles.forceDirectory(root);
+                    }
+                }
+            }
+        }
+    }
+
     /** Reads the loop's position from checkpoint directory {@code dir}. */
     public static State readState(Path dir) throws CheckpointException {
         Path file = dir.resolve(STATE_FILE);
@@ -166,20 +221,33 @@ public final class TrainingCheckpoint {
             JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
             int version = o.get("format_version").getAsInt();
             if (version != FORMAT_VERSION) {
-                throw new CheckpointException(file, "format version " + version + ", this build reads " + FORMAT_VERSION);
+                throw new CheckpointException(file, "format version " + version + ", this build reads " + FORMAT_VERSION
+                        + " (checkpoints of toolkit 0.1 do not record what they were trained with): train again");
             }
             JsonElement best = o.get("best_value");
+            JsonElement reason = o.get("stop_reason");
+            JsonObject plan = o.getAsJsonObject("schedule_plan");
+            Map<String, String> run = new LinkedHashMap<>();
+            o.getAsJsonObject("run").entrySet().forEach(e -> run.put(e.getKey(), e.getValue().getAsString()));
             return new State(
                     o.get("step").getAsLong(),
                     o.get("epoch").getAsInt(),
                     o.get("batch").getAsInt(),
-                    o.get("seed").getAsLong(),
                     best == null || best.isJsonNull() ? null : best.getAsDouble(),
                     o.get("best_step").getAsLong(),
-                    o.get("evaluations_without_improvement").getAsInt());
+                    o.get("last_evaluation_step").getAsLong(),
+                    o.get("loss_since_evaluation").getAsDouble(),
+                    o.get("steps_since_evaluation").getAsInt(),
+                    new SchedulePlan(plan.get("steps").getAsLong(),
+                            SchedulePlan.Basis.valueOf(plan.get("basis").getAsString().toUpperCase(Locale.ROOT)),
+                            plan.get("steps_per_second").getAsDouble()),
+                    reason == null || reason.isJsonNull() ? null
+                            : StopReason.valueOf(reason.getAsString().toUpperCase(Locale.ROOT)),
+                    run);
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot read: " + e, e);
-        } catch (JsonParseException | IllegalStateException | NullPointerException | UnsupportedOperationException e) {
+        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | NullPointerException
+                | UnsupportedOperationException | ClassCastException e) {
             throw new CheckpointException(file, "is not a trainer state written by TrainingCheckpoint: " + e, e);
         }
     }
@@ -200,20 +268,36 @@ public final class TrainingCheckpoint {
         o.addProperty("step", s.step());
         o.addProperty("epoch", s.epoch());
         o.addProperty("batch", s.batch());
-        o.addProperty("seed", s.seed());
         o.addProperty("best_value", s.bestValue());
         o.addProperty("best_step", s.bestStep());
-        o.addProperty("evaluations_without_improvement", s.evaluationsWithoutImprovement());
-        return o.toString();
+        o.addProperty("last_evaluation_step", s.lastEvaluationStep());
+        // Exact: Gson writes the shortest decimal that reads back as the same double.
+        o.addProperty("loss_since_evaluation", s.lossSinceEvaluation());
+        o.addProperty("steps_since_evaluation", s.stepsSinceEvaluation());
+        JsonObject plan = new JsonObject();
+        plan.addProperty("steps", s.plan().steps());
+        plan.addProperty("basis", s.plan().basis().name().toLowerCase(Locale.ROOT));
+        plan.addProperty("steps_per_second", s.plan().stepsPerSecond());
+        o.add("schedule_plan", plan);
+        o.addProperty("stop_reason", s.stopReason() == null ? null : s.stopReason().name().toLowerCase(Locale.ROOT));
+        JsonObject run = new JsonObject();
+        s.run().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> run.addProperty(e.getKey(),
+                e.getValue()));
+        o.add("run", run);
+        return new com.google.gson.GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(o) + "\n";
     }
 
+    /** Renames {@code tmp} to {@code target}, with a complete checkpoint on disk at every moment. */
     private static void publish(Path tmp, Path target) throws IOException {
+        Path root = target.getParent();
         Path old = target.resolveSibling(target.getFileName() + OLD_SUFFIX);
-        deleteRecursively(old);
         if (Files.exists(target)) {
+            // A complete target makes any old one stale; without a target, old is the checkpoint.
+            deleteRecursively(old);
             move(target, old);
         }
         move(tmp, target);
+        AtomicFiles.forceDirectory(root);
         deleteRecursively(old);
     }
 
@@ -225,7 +309,7 @@ public final class TrainingCheckpoint {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -1,6 +1,9 @@
 package dev.nlptoolkit.core.train;
 
+import dev.nlptoolkit.core.checkpoint.AtomicFiles;
+
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import java.io.BufferedWriter;
 import java.io.Closeable;
@@ -9,7 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The evaluation log: one JSON object per line and evaluation, flushed as written so it can be
@@ -33,6 +39,32 @@ public final class TrainingLog implements Closeable {
                 file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
     }
 
+    /**
+     * Opens {@code file} to continue a run resumed from {@code step}: lines of later steps (written
+     * after that checkpoint by a run that was then killed) are dropped first, so the resumed run's
+     * lines follow without repeats.
+     */
+    public static TrainingLog continueAt(Path file, long step) throws IOException {
+        if (Files.exists(file)) {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && stepOf(file, line) <= step) {
+                    kept.add(line);
+                }
+            }
+            AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
+        }
+        return open(file);
+    }
+
+    private static long stepOf(Path file, String line) throws IOException {
+        try {
+            return JsonParser.parseString(line).getAsJsonObject().get("step").getAsLong();
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": not a training log line: " + line, e);
+        }
+    }
+
     public void write(long step, double epoch, double lr, double trainLoss, double elapsedSeconds,
             Map<String, Double> metrics) throws IOException {
         JsonObject line = new JsonObject();
@@ -42,7 +74,8 @@ public final class TrainingLog implements Closeable {
         line.addProperty("train_loss", trainLoss);
         line.addProperty("elapsed_s", elapsedSeconds);
         JsonObject m = new JsonObject();
-        metrics.forEach(m::addProperty);
+        // By name: a resumed run's lines equal those of a run that was never stopped.
+        new TreeMap<>(metrics).forEach(m::addProperty);
         line.add("metrics", m);
         out.write(line.toString());
         out.newLine();

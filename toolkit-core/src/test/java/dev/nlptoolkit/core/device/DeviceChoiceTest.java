@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import org.junit.jupiter.api.Test;
 
 class DeviceChoiceTest {
@@ -28,7 +30,7 @@ class DeviceChoiceTest {
     @Test
     void cudaWithoutAGpuSaysWhatToDo() {
         assertEquals(Device.gpu(), DeviceChoice.CUDA.resolve(1));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> DeviceChoice.CUDA.resolve(0));
+        UserInputException e = assertThrows(UserInputException.class, () -> DeviceChoice.CUDA.resolve(0));
         assertTrue(e.getMessage().contains("no GPU"), e.getMessage());
         assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
     }
@@ -38,7 +40,7 @@ class DeviceChoiceTest {
         assertEquals(DeviceChoice.CUDA, DeviceChoice.parse("cuda"));
         assertEquals(DeviceChoice.CPU, DeviceChoice.parse("Cpu"));
         assertEquals(DeviceChoice.AUTO, DeviceChoice.parse(" AUTO "));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceChoice.parse("tpu"));
+        UserInputException e = assertThrows(UserInputException.class, () -> DeviceChoice.parse("tpu"));
         assertEquals("unknown device 'tpu'; choose one of auto, cpu, cuda", e.getMessage());
     }
 }

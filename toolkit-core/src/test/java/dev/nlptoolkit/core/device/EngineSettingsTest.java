@@ -4,15 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import org.junit.jupiter.api.Test;
 
 class EngineSettingsTest {
 
     @Test
     void rejectsNonPositiveCounts() {
-        assertThrows(IllegalArgumentException.class, () -> EngineSettings.threads(0, 1));
-        IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> EngineSettings.threads(1, -1));
+        assertThrows(UserInputException.class, () -> EngineSettings.threads(0, 1));
+        UserInputException e =
+                assertThrows(UserInputException.class, () -> EngineSettings.threads(1, -1));
         assertEquals("inter-op thread count must be at least 1, got -1", e.getMessage());
     }
 

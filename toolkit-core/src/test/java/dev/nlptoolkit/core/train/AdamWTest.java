@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -86,7 +87,7 @@ class AdamWTest {
                 assertArrayEquals(EXPECTED_EXP_AVG_WEIGHT, saved.get("exp_avg.layer.weight").toFloatArray(), TOLERANCE);
                 assertArrayEquals(
                         EXPECTED_EXP_AVG_SQ_WEIGHT, saved.get("exp_avg_sq.layer.weight").toFloatArray(), TOLERANCE);
-                assertEquals(3f, saved.get("step.layer.bias").getFloat());
+                assertEquals(3L, saved.get("step.layer.bias").getLong());
             }
         }
     }
@@ -166,5 +167,54 @@ class AdamWTest {
         assertFalse(filter.test("embeddings.LayerNorm.weight"));
         assertFalse(filter.test("decoder.layer_norm.weight"));
         assertFalse(filter.test("final_norm.weight"));
+    }
+
+    /** Regression: {@code endsWith("bias")} decayed torch-named recurrent biases in 4 of 6 model kinds. */
+    @Test
+    void defaultDecayFilterSparesRecurrentAndOtherBiases() {
+        var filter = AdamW.decayExceptBiasAndNorm();
+        for (String bias : List.of("lstm.bias_ih_l0", "lstm.bias_hh_l0_reverse", "rnn.bias_hh_l1",
+                "self_attn.in_proj_bias", "cell.i2hBias", "norm.gamma", "norm.beta")) {
+            assertFalse(filter.test(bias), bias);
+        }
+        assertTrue(filter.test("lstm.weight_ih_l0"));
+        assertTrue(filter.test("lstm.weight_hh_l0_reverse"));
+        assertTrue(filter.test("embedding.weight"));
+    }
+
+    /** Regression: the step count was stored as float32 (exact to 2^24) and a missing one read as 0 updates. */
+    @Test
+    void updateCountsAreStoredExactlyAndAMissingOneIsAnError(@TempDir Path dir) throws Exception {
+        long big = (1L << 24) + 1;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = model(manager);
+            Path file = dir.resolve("state.safetensors");
+            Map<String, ai.djl.ndarray.NDArray> tensors = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                tensors.put("step." + e.getKey(), manager.create(big));
+                tensors.put("exp_avg." + e.getKey(), e.getValue().getArray().zerosLike());
+                tensors.put("exp_avg_sq." + e.getKey(), e.getValue().getArray().zerosLike());
+            }
+            dev.nlptoolkit.core.checkpoint.SafeTensors.write(file, tensors,
+                    Map.of("optimizer", "AdamW", "step", Long.toString(big)));
+            Path again = dir.resolve("again.safetensors");
+            try (AdamW opt = adamW(params)) {
+                opt.loadState(file);
+                assertEquals(big, opt.stepCount());
+                opt.saveState(again);
+            }
+            Map<String, ai.djl.ndarray.NDArray> saved = dev.nlptoolkit.core.checkpoint.SafeTensors.read(again, manager);
+            assertEquals(ai.djl.ndarray.types.DataType.INT64, saved.get("step.layer.bias").getDataType());
+            assertEquals(big, saved.get("step.layer.bias").getLong());
+
+            tensors.remove("step.layer.bias");
+            dev.nlptoolkit.core.checkpoint.SafeTensors.write(file, tensors,
+                    Map.of("optimizer", "AdamW", "step", Long.toString(big)));
+            try (AdamW opt = adamW(params)) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> opt.loadState(file));
+                assertEquals("step.layer.bias", e.tensor());
+                assertEquals(0, opt.stepCount());
+            }
+        }
     }
 }

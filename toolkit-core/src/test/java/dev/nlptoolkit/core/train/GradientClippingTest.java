@@ -2,6 +2,8 @@ package dev.nlptoolkit.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -65,6 +67,25 @@ class GradientClippingTest {
             // A second backward without zeroing accumulates; zeroing first does not.
             TestParameters.setGradients(manager, params, Map.of("a", new float[] {3, 4}, "b", new float[] {12}));
             assertArrayEquals(new float[] {3, 4}, gradient(params.get("a")));
+        }
+    }
+
+    /** Regression: a NaN norm made {@code coefficient < 1} false and NaN gradients went through unclipped. */
+    @Test
+    void aNanOrInfiniteNormThrowsAndLeavesTheGradientsAlone() {
+        float[][] cases = {{Float.NaN, 4}, {Float.POSITIVE_INFINITY, 4}};
+        for (float[] bad : cases) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                Map<String, Parameter> params = withGradients(manager);
+                TestParameters.setGradients(manager, params, Map.of("a", bad, "b", new float[] {12}));
+                NonFiniteException e = assertThrows(NonFiniteException.class,
+                        () -> GradientClipping.clipByGlobalNorm(params.values(), 1.0));
+                assertEquals("gradient norm", e.quantity());
+                assertTrue(Double.isNaN(bad[0]) ? Double.isNaN(e.value()) : e.value() == Double.POSITIVE_INFINITY);
+                // Unchanged: an infinite norm would otherwise give 0 x inf = NaN in every gradient.
+                assertArrayEquals(new float[] {12}, gradient(params.get("b")));
+                assertEquals(e.value(), GradientClipping.globalNorm(params.values()));
+            }
         }
     }
 }

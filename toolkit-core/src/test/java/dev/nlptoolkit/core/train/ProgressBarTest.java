@@ -50,4 +50,21 @@ class ProgressBarTest {
         assertEquals("\rstep 3/4  loss 2.0000  1.0 ex/s  eta 0:00:01\rstep 4/4  loss 1.9000  1.0 ex/s  eta 0:00:00\n",
                 out);
     }
+
+    @Test
+    void aNanLossStaysVisibleInsteadOfRestartingTheAverage() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        AtomicLong now = new AtomicLong();
+        ProgressBar bar = new ProgressBar(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+                Duration.ofSeconds(1), now::get);
+        bar.start(3, 0);
+        for (double loss : new double[] {2.0, Double.NaN, 1.0}) {
+            now.addAndGet(SECOND);
+            bar.update(Math.round(now.get() / (double) SECOND), loss, 1);
+        }
+        String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(3, lines.length);
+        assertEquals("step 2/3  loss NaN  1.0 ex/s  eta 0:00:01", lines[1]);
+        assertEquals("step 3/3  loss NaN  1.0 ex/s  eta 0:00:00", lines[2]);
+    }
 }

@@ -47,7 +47,8 @@ public final class BlockDirectory {
     /** Fails unless {@code config}, read from {@code dir}, is of format {@code version}. */
     public static void requireFormat(Path dir, JsonObject config, int version) throws CheckpointException {
         JsonElement found = config.get(FORMAT_KEY);
-        int actual = found != null && found.isJsonPrimitive() ? found.getAsInt() : -1;
+        int actual = found != null && found.isJsonPrimitive() && found.getAsJsonPrimitive().isNumber()
+                ? found.getAsInt() : -1;
         if (actual != version) {
             throw new CheckpointException(dir.resolve(ModelDirectory.CONFIG_FILE), "format version " + actual
                     + "; this build reads " + version);

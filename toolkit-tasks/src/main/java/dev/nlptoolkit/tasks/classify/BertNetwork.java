@@ -29,6 +29,8 @@ import java.util.List;
  */
 final class BertNetwork implements ClassifierNetwork {
 
+    private static final System.Logger LOG = System.getLogger(BertNetwork.class.getName());
+
     /** Tokenizer files copied from the checkpoint so transformers' AutoTokenizer loads the saved directory. */
     static final List<String> TOKENIZER_FILES =
             List.of(HfTokenizer.TOKENIZER_FILE, "tokenizer_config.json", "special_tokens_map.json", "vocab.txt");
@@ -72,6 +74,7 @@ final class BertNetwork implements ClassifierNetwork {
         } catch (WeightMismatchException e) {
             throw new CheckpointException(initDir, e.getMessage(), e);
         }
+        warnUnusedKeys(initDir, initConfig);
         int length = Math.min(maxLength, model.getConfig().maxPositionEmbeddings());
         return new BertNetwork(model, tokenizer(initDir, length), initDir, length);
     }
@@ -87,6 +90,7 @@ final class BertNetwork implements ClassifierNetwork {
         } catch (WeightMismatchException e) {
             throw new CheckpointException(dir, e.getMessage(), e);
         }
+        warnUnusedKeys(dir, model.getConfig());
         int length = Math.min(savedMaxLength(dir), model.getConfig().maxPositionEmbeddings());
         return new BertNetwork(model, tokenizer(dir, length), dir, length);
     }
@@ -108,6 +112,17 @@ final class BertNetwork implements ClassifierNetwork {
         }
         // transformers writes int(1e30) for "no limit known".
         return limit > Integer.MAX_VALUE ? MAX_PRETRAINED_LENGTH : (int) limit;
+    }
+
+    /**
+     * Hugging Face configs carry keys for other libraries and tasks: accepted, but named once on the
+     * platform logger (stderr by default), so that a key that was meant to matter does not vanish.
+     */
+    private static void warnUnusedKeys(Path dir, BertConfig config) {
+        if (!config.unknownKeys().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, dir.resolve(BertCheckpoint.CONFIG_FILE) + ": keys not used by this"
+                    + " toolkit: " + config.unknownKeys());
+        }
     }
 
     private static HfTokenizer tokenizer(Path dir, int maxLength) throws IOException, CheckpointException {

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.device.DeviceChoice;
@@ -26,8 +27,11 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: the model runs one batch at a time on its own native memory. Give each thread
- * its own {@link #predictor()}, its own instance, or serialise calls.
+ * <p>Thread-safe for {@link #predict} and {@link #evaluate}: each call runs its batches in its own
+ * scope with gradient recording off on its own thread, and the weights are only read, so one loaded
+ * model can serve several threads at once with the results it gives one. {@link #close()} must wait
+ * until no call is running. {@link #predictor()} gives a thread a view with its own native-memory
+ * scope, which closing frees without closing the model.
  */
 public final class ClassifierModel implements AutoCloseable {
 
@@ -116,7 +120,7 @@ public final class ClassifierModel implements AutoCloseable {
      */
     public List<Prediction> predict(List<TextInput> inputs, int batchSize, int explainTopK) {
         if (explainTopK < 0) {
-            throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
+            throw new UserInputException("explainTopK must be >= 0, got " + explainTopK);
         }
         return Inference.predict(network, manager, inputs, batchSize, explainTopK);
     }
@@ -203,7 +207,7 @@ public final class ClassifierModel implements AutoCloseable {
             for (int i = 0; i < data.size(); i++) {
                 Example example = data.examples().get(i);
                 if (example.label() == null) {
-                    throw new IllegalArgumentException(data.source() + ": example " + (i + 1)
+                    throw new UserInputException(data.source() + ": example " + (i + 1)
                             + " has no label to evaluate against; name the label column");
                 }
                 inputs.add(new TextInput(example.text(), example.textPair()));

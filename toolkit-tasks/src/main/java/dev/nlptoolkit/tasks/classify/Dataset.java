@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.data.Column;
 import dev.nlptoolkit.core.data.DatasetException;
 import dev.nlptoolkit.core.data.Example;
@@ -8,8 +9,13 @@ import dev.nlptoolkit.core.data.TabularReader;
 import dev.nlptoolkit.core.data.TrecReader;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -122,7 +128,7 @@ public final class Dataset {
     public HeldOut holdOut(double fraction, long seed) {
         for (int i = 0; i < examples.size(); i++) {
             if (examples.get(i).label() == null) {
-                throw new IllegalArgumentException("example " + (i + 1) + " of " + source
+                throw new UserInputException("example " + (i + 1) + " of " + source
                         + " has no label, so a dev set cannot be held out by label");
             }
         }
@@ -130,6 +136,28 @@ public final class Dataset {
         String held = fraction + " of " + source + " held out with seed " + seed;
         return new HeldOut(new Dataset(split.train(), source + " less the " + held),
                 new Dataset(split.dev(), "the " + held));
+    }
+
+    /**
+     * The SHA-256 of the examples in order (text, pair and label of each), in hex: what a resumed run
+     * compares to know it trains on the same data, whatever file or split it came from.
+     */
+    public String fingerprint() {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        for (Example e : examples) {
+            // A field's length before it keeps ("ab", "c") apart from ("a", "bc"); -1 marks an absent one.
+            for (String field : new String[] {e.text(), e.textPair(), e.label()}) {
+                byte[] bytes = field == null ? new byte[0] : field.getBytes(StandardCharsets.UTF_8);
+                digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(field == null ? -1 : bytes.length).array());
+                digest.update(bytes);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The examples from {@code from} (inclusive) to {@code to} (exclusive), e.g. to train on a slice. */

@@ -1,5 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import java.util.List;
 
 /**
@@ -25,7 +27,7 @@ public record DatasetColumns(String text, String textPair, String label) {
 
     public DatasetColumns {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("name the text column, e.g. \"" + DEFAULT_TEXT + "\"");
+            throw new UserInputException("name the text column, e.g. \"" + DEFAULT_TEXT + "\"");
         }
     }
 

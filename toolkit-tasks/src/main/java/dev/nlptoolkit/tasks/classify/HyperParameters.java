@@ -1,5 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import java.util.Arrays;
 
 /**
@@ -20,14 +22,20 @@ public record HyperParameters(
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;
     /** The global gradient norm is clipped to this before each update. */
     public static final double DEFAULT_CLIP_NORM = 1.0;
-    /** Optimizer steps between evaluations on the dev set (besides one at each epoch's end). */
+    /** Optimizer steps between evaluations on the dev set (besides one at the last step). */
     public static final int DEFAULT_EVALUATE_EVERY = 100;
-    /** Evaluations without improvement of the selection metric before training stops. */
-    public static final int DEFAULT_PATIENCE = 10;
-    /** Models trained from scratch get, by default, enough epochs for at least this many updates... */
-    public static final int MIN_SCRATCH_STEPS = 2000;
-    /** ...but no more epochs than this. */
-    public static final int MAX_SCRATCH_EPOCHS = 50;
+    /**
+     * Updates without improvement of the selection metric before training stops: so no run stops
+     * early before 2,000 updates, however small its data set (TREC's epochs are 39 steps).
+     */
+    public static final int DEFAULT_PATIENCE_STEPS = 2000;
+    /**
+     * Models trained from scratch get, by default, enough epochs for at least this many updates: the
+     * patience and as many again to improve in...
+     */
+    public static final int MIN_SCRATCH_STEPS = 2 * DEFAULT_PATIENCE_STEPS;
+    /** ...but no more epochs than this (a few hundred examples would otherwise get thousands). */
+    public static final int MAX_SCRATCH_EPOCHS = 200;
 
     private static final double RECURRENT_LR = 2e-3;
     private static final double TRANSFORMER_LR = 5e-4;
@@ -52,19 +60,19 @@ public record HyperParameters(
 
     public HyperParameters {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException(
+            throw new UserInputException(
                     "learning rate must be a positive number, e.g. 2e-3, got " + learningRate);
         }
         if (batchSize < 1 || epochs < 1 || maxLength < 2) {
-            throw new IllegalArgumentException(
+            throw new UserInputException(
                     "batch size and epochs must be at least 1 and max length at least 2, got "
                     + batchSize + ", " + epochs + ", " + maxLength);
         }
         if (!(warmupFraction >= 0 && warmupFraction < 1)) {
-            throw new IllegalArgumentException("warm-up fraction must be in [0, 1), e.g. 0.1, got " + warmupFraction);
+            throw new UserInputException("warm-up fraction must be in [0, 1), e.g. 0.1, got " + warmupFraction);
         }
         if (schedule == null) {
-            throw new IllegalArgumentException("choose a schedule: " + Arrays.toString(Schedule.values()));
+            throw new UserInputException("choose a schedule: " + Arrays.toString(Schedule.values()));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
 import dev.nlptoolkit.core.tokenize.TextTokens;
@@ -36,6 +37,8 @@ final class Inference {
      */
     static List<Prediction> predict(
             ClassifierNetwork network, NDManager manager, List<TextInput> inputs, int batchSize, int topK) {
+        // Off explicitly, on this thread: a caller's thread may have recording on, and a forward pass
+        // that records keeps a graph per batch and is not safe to share one model between threads.
         return Gradients.withoutRecording(() -> inLengthOrder(inputs, batchSize,
                 (indices, items) -> predictBatch(network, manager, items, encode(network, items), topK)));
     }
@@ -155,7 +158,7 @@ final class Inference {
 
     private static void requireBatchSize(int batchSize) {
         if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+            throw new UserInputException("batch size must be at least 1, got " + batchSize);
         }
     }
 
@@ -194,6 +197,12 @@ final class Inference {
     }
 
     private static Prediction prediction(LabelMap labels, float[] logits, List<TokenWeight> explanation) {
+        for (float logit : logits) {
+            if (!Float.isFinite(logit)) {
+                // NaN compares false with everything: the arg-max would silently name label 0.
+                return Prediction.ofNonFinite(logits);
+            }
+        }
         double max = Double.NEGATIVE_INFINITY;
         int best = 0;
         for (int c = 0; c < logits.length; c++) {

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.data.Example;
 
 import com.google.gson.JsonElement;
@@ -45,13 +46,13 @@ public final class LabelMap {
         for (int i = 0; i < examples.size(); i++) {
             String label = examples.get(i).label();
             if (label == null) {
-                throw new IllegalArgumentException(source + ": example " + (i + 1) + " has no label; training needs "
+                throw new UserInputException(source + ": example " + (i + 1) + " has no label; training needs "
                         + "a label column");
             }
             distinct.add(label);
         }
         if (distinct.size() < 2) {
-            throw new IllegalArgumentException(source + ": training needs at least two distinct labels, found "
+            throw new UserInputException(source + ": training needs at least two distinct labels, found "
                     + distinct);
         }
         return new LabelMap(new ArrayList<>(distinct));
@@ -111,7 +112,7 @@ public final class LabelMap {
         for (int i = 0; i < out.length; i++) {
             out[i] = id(examples.get(i).label());
             if (out[i] < 0) {
-                throw new IllegalArgumentException(source + ": example " + (i + 1) + " has label '"
+                throw new UserInputException(source + ": example " + (i + 1) + " has label '"
                         + examples.get(i).label() + "', which is not one of " + labels);
             }
         }

@@ -1,5 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -22,9 +24,9 @@ import java.util.stream.Collectors;
  * most {@value HyperParameters#MAX_SCRATCH_EPOCHS}.
  *
  * <p>All use AdamW (weight decay 0.01, none on biases and LayerNorm), gradient clipping at norm 1.0,
- * evaluation on the dev set every {@value HyperParameters#DEFAULT_EVALUATE_EVERY} steps and at each
- * epoch's end, and early stopping on dev accuracy after {@value HyperParameters#DEFAULT_PATIENCE}
- * evaluations without improvement. Recurrent models keep a constant rate after warm-up because they
+ * evaluation on the dev set every {@value HyperParameters#DEFAULT_EVALUATE_EVERY} steps and at the
+ * last, and early stopping on dev accuracy after {@value HyperParameters#DEFAULT_PATIENCE_STEPS}
+ * updates without improvement. Recurrent models keep a constant rate after warm-up because they
  * are usually stopped by a time budget, where a decay planned over all epochs would not get far.
  */
 public enum ModelKind {
@@ -72,7 +74,7 @@ public enum ModelKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown model '" + text + "'; choose one of " + names());
+        throw new UserInputException("unknown model '" + text + "'; choose one of " + names());
     }
 
     /** The CLI names, comma-separated. */

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.data.Example;
@@ -80,29 +81,48 @@ final class ScratchNetwork implements ClassifierNetwork {
     static ScratchNetwork load(Path dir, JsonObject config, NDManager manager)
             throws IOException, CheckpointException {
         Path configFile = dir.resolve(ModelDirectory.CONFIG_FILE);
-        BlockDirectory.requireFormat(dir, config, FORMAT_VERSION);
         ModelKind kind;
         LabelMap labels;
+        JsonObject modelConfig;
+        int maxLength;
+        // Gson's accessors throw unchecked exceptions of several kinds on a value of the wrong type.
         try {
-            kind = ModelKind.parse(config.get(KIND_KEY).getAsString());
+            BlockDirectory.requireFormat(dir, config, FORMAT_VERSION);
+            kind = ModelKind.parse(required(config, KIND_KEY, configFile).getAsString());
             labels = LabelMap.fromConfig(config, configFile.toString());
-        } catch (IllegalArgumentException | NullPointerException | IllegalStateException e) {
+            modelConfig = required(config, MODEL_KEY, configFile).getAsJsonObject();
+            maxLength = required(config, MAX_LENGTH_KEY, configFile).getAsInt();
+        } catch (RuntimeException e) {
             throw new CheckpointException(
                     configFile, "is not a classifier config this toolkit wrote: " + e.getMessage(), e);
         }
-        JsonObject modelConfig = config.getAsJsonObject(MODEL_KEY);
         WordVocabulary vocabulary = WordVocabulary.load(dir.resolve(VOCABULARY_FILE));
         TextClassifier model;
         try {
             model = TextClassifiers.createInitialized(modelConfig, manager);
-        } catch (IllegalArgumentException | NullPointerException e) {
+        } catch (RuntimeException e) {
             throw new CheckpointException(
                     configFile, "\"" + MODEL_KEY + "\" is not a classifier config: " + e.getMessage(), e);
         }
-        ScratchNetwork network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels,
-                config.get(MAX_LENGTH_KEY).getAsInt());
+        ScratchNetwork network;
+        try {
+            network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels, maxLength);
+        } catch (IllegalArgumentException | UserInputException e) {
+            // The tokenizer refuses a vocabulary without its special tokens, or a bad max_length.
+            throw new CheckpointException(dir.resolve(VOCABULARY_FILE), "does not fit config.json: " + e.getMessage(),
+                    e);
+        }
         BlockDirectory.loadWeights(dir, model, manager);
         return network;
+    }
+
+    private static com.google.gson.JsonElement required(JsonObject config, String key, Path file)
+            throws CheckpointException {
+        com.google.gson.JsonElement value = config.get(key);
+        if (value == null || value.isJsonNull()) {
+            throw new CheckpointException(file, "has no \"" + key + "\", which this toolkit writes; is it one of ours?");
+        }
+        return value;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.nlptoolkit.tasks.classify;
 
+import dev.nlptoolkit.core.UserInputException;
+import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.DirectoryLock;
 import dev.nlptoolkit.core.checkpoint.JsonFiles;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.Example;
@@ -11,8 +14,10 @@ import dev.nlptoolkit.core.tokenize.WordVocabulary;
 import dev.nlptoolkit.core.train.AdamW;
 import dev.nlptoolkit.core.train.EarlyStopping;
 import dev.nlptoolkit.core.train.ModelStore;
+import dev.nlptoolkit.core.train.PlannedSchedule;
 import dev.nlptoolkit.core.train.ProgressBar;
 import dev.nlptoolkit.core.train.RunFiles;
+import dev.nlptoolkit.core.train.StopRequest;
 import dev.nlptoolkit.core.train.TrainingCheckpoint;
 import dev.nlptoolkit.core.train.TrainingLoop;
 import dev.nlptoolkit.core.train.TrainingResult;
@@ -39,6 +44,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Trains a text classifier and saves it as a model directory.
@@ -57,8 +64,17 @@ import java.util.Optional;
  * <p>Every hyper-parameter not given takes {@link ModelKind#defaults()}. Training uses
  * {@link TrainingLoop}: AdamW without decay on biases and LayerNorm, warm-up then the kind's schedule,
  * gradient clipping at {@value HyperParameters#DEFAULT_CLIP_NORM}, length-bucketed batches, dev
- * evaluation every {@value HyperParameters#DEFAULT_EVALUATE_EVERY} steps and at each epoch's end,
- * early stopping and best-checkpoint selection on the {@link SelectionMetric}.
+ * evaluation every {@value HyperParameters#DEFAULT_EVALUATE_EVERY} steps and at the last step, early
+ * stopping after {@value HyperParameters#DEFAULT_PATIENCE_STEPS} updates without improvement, and
+ * best-checkpoint selection on the {@link SelectionMetric}. With {@link Builder#maxMinutes} the
+ * schedule's warm-up and decay are laid out over the steps that fit in the budget, measured over its
+ * first 5% ({@code schedule_plan} in {@code training.json} says which plan was used).
+ *
+ * <p>The output directory is locked while training ({@link DirectoryLock}); a second run on it fails
+ * naming the first. {@link Builder#resume} checks that every hyper-parameter and the data (SHA-256 of
+ * the examples) equal the checkpoint's and fails naming the differences; what may change on resume:
+ * the time budget ({@code --max-minutes}), the step limit, {@code --threads}, {@code --device} and
+ * the progress display. A resumed run gives the same weights as one that was never stopped.
  *
  * <p>The output directory receives {@code config.json} (with {@code id2label}/{@code label2id}),
  * {@code model.safetensors} holding the best weights, the tokenizer ({@code vocab.json} for models
@@ -103,9 +119,18 @@ public final class TextClassifierTrainer {
 
     /** Trains, keeps the best checkpoint, saves the model directory and scores it on the dev set. */
     public TrainedClassifier fit() throws IOException, CheckpointException {
+        try (DirectoryLock lock = DirectoryLock.acquire(b.outputDir)) {
+            return fitLocked();
+        }
+    }
+
+    private TrainedClassifier fitLocked() throws IOException, CheckpointException {
         long start = System.nanoTime();
         Path checkpoints = b.outputDir.resolve(CHECKPOINT_DIR);
         TrainingCheckpoint.prepareRun(checkpoints, b.resume, b.outputDir.resolve(LOG_FILE));
+        Long resumedFrom = b.resume
+                ? TrainingCheckpoint.readState(TrainingCheckpoint.find(checkpoints, TrainingCheckpoint.LAST)).step()
+                : null;
         Files.createDirectories(b.outputDir);
         LabelMap labels = LabelMap.of(b.train.examples(), b.train.source());
         try (NDManager manager = NDManager.newBaseManager(b.device.resolve())) {
@@ -121,7 +146,7 @@ public final class TextClassifierTrainer {
                 Optional<ClassificationMetrics> dev = b.dev == null ? Optional.empty()
                         : Optional.of(ClassifierModel.evaluate(network, manager, b.dev, EVALUATION_BATCH_SIZE));
                 double elapsed = (System.nanoTime() - start) / NANOS_PER_SECOND;
-                writeProvenance(result, dev, elapsed);
+                writeProvenance(result, dev, elapsed, resumedFrom);
                 return new TrainedClassifier(b.outputDir, b.kind, labels.labels(), dev, result, elapsed);
             }
         }
@@ -155,8 +180,9 @@ public final class TextClassifierTrainer {
         LengthBucketBatcher batcher = LengthBucketBatcher.builder().setBatchSize(hyper.batchSize()).build();
         long batchesPerEpoch = batcher.shuffled(items, item -> item.text().length(), b.seed).size();
         long stepsPerEpoch = (batchesPerEpoch + b.accumulation - 1) / b.accumulation;
-        long totalSteps = stepsPerEpoch * hyper.epochs();
-        long warmup = Math.round(hyper.warmupFraction() * totalSteps);
+        long totalSteps = Math.min(stepsPerEpoch * hyper.epochs(), b.maxSteps);
+        PlannedSchedule schedule = new PlannedSchedule(total -> hyper.schedule().create(hyper.learningRate(),
+                Math.round(hyper.warmupFraction() * total), total), totalSteps);
         Map<String, Parameter> parameters = StateDict.of(network.model());
         long padId = network.tokenizer().padId();
         TextClassifier model = network.model();
@@ -167,7 +193,7 @@ public final class TextClassifierTrainer {
                 .build();
         try (AdamW optimizer = AdamW.builder()
                 .setParameters(parameters)
-                .setSchedule(hyper.schedule().create(hyper.learningRate(), warmup, totalSteps))
+                .setSchedule(schedule)
                 .optWeightDecay(HyperParameters.DEFAULT_WEIGHT_DECAY)
                 .optDecayFilter(AdamW.decayExceptBiasAndNorm())
                 .build()) {
@@ -182,12 +208,16 @@ public final class TextClassifierTrainer {
                     .optClipNorm(HyperParameters.DEFAULT_CLIP_NORM)
                     .optCheckpoints(checkpoints, ModelStore.ofParameters(parameters))
                     .optLog(b.outputDir.resolve(LOG_FILE))
-                    .optExamplesPerBatch(Batch::size);
+                    .optExamplesPerBatch(Batch::size)
+                    .optPlannedSchedule(schedule)
+                    .optRun(runFingerprint())
+                    .optStopRequest(b.stopRequest);
             if (b.dev != null) {
                 loop.optEvaluator(scope -> SelectionMetric.all(
                                 ClassifierModel.evaluate(network, scope, b.dev, EVALUATION_BATCH_SIZE)),
-                                b.evaluateEvery, true)
-                        .optEarlyStopping(new EarlyStopping(b.selection.key(), EarlyStopping.Mode.MAX, b.patience, 0));
+                                b.evaluateEvery, b.evaluateEvery == 0)
+                        .optEarlyStopping(
+                                new EarlyStopping(b.selection.key(), EarlyStopping.Mode.MAX, b.patienceSteps, 0));
             }
             if (b.maxMinutes != null) {
                 loop.optMaxDuration(Duration.ofMillis(Math.round(b.maxMinutes * MILLIS_PER_MINUTE)));
@@ -198,6 +228,29 @@ public final class TextClassifierTrainer {
             TrainingLoop<Batch<Item>> built = loop.build();
             return b.resume ? built.resume(manager) : built.run(manager);
         }
+    }
+
+    /**
+     * What a resumed run must have in common with the checkpoint beside the loop's own settings: every
+     * hyper-parameter and the data. Not here, so free to change on resume: the time and step budgets,
+     * threads, device and the progress display.
+     */
+    private Map<String, String> runFingerprint() {
+        Map<String, String> run = new TreeMap<>();
+        run.put("model", b.kind.cliName());
+        run.put("init", String.valueOf(b.init == null ? null : b.init.toAbsolutePath().normalize()));
+        run.put("learning_rate", Double.toString(hyper.learningRate()));
+        run.put("batch_size", Integer.toString(hyper.batchSize()));
+        run.put("warmup_fraction", Double.toString(hyper.warmupFraction()));
+        run.put("schedule", hyper.schedule().name().toLowerCase(Locale.ROOT));
+        run.put("max_length", Integer.toString(hyper.maxLength()));
+        run.put("min_word_frequency", Integer.toString(b.minWordFrequency));
+        run.put("adversarial", b.adversarialEpsilon == null ? "off"
+                : "epsilon " + b.adversarialEpsilon + ", alpha " + b.adversarialAlpha);
+        run.put("selection_metric", b.selection.key());
+        run.put("train_data", b.train.size() + " examples, sha256 " + b.train.fingerprint());
+        run.put("dev_data", b.dev == null ? "none" : b.dev.size() + " examples, sha256 " + b.dev.fingerprint());
+        return run;
     }
 
     /** Mean cross-entropy of the batch in training mode (dropout on), plus the adversarial terms when asked. */
@@ -213,8 +266,8 @@ public final class TextClassifierTrainer {
         return ClassificationLoss.crossEntropy(model.classify(parameters, input, true).logits(), labels);
     }
 
-    private void writeProvenance(TrainingResult result, Optional<ClassificationMetrics> dev, double elapsed)
-            throws IOException {
+    private void writeProvenance(TrainingResult result, Optional<ClassificationMetrics> dev, double elapsed,
+            Long resumedFrom) throws IOException {
         JsonObject json = new JsonObject();
         json.addProperty("model", b.kind.cliName());
         if (b.init != null) {
@@ -238,8 +291,19 @@ public final class TextClassifierTrainer {
         json.addProperty("device", b.device.name().toLowerCase(Locale.ROOT));
         json.addProperty("selection_metric", b.selection.key());
         json.addProperty("steps", result.steps());
+        // The step of the checkpoint this call continued from; absent for a run from the start.
+        json.addProperty("resumed_from_step", resumedFrom);
         json.addProperty("stop_reason", result.reason().name().toLowerCase(Locale.ROOT));
         json.addProperty("best_step", result.bestStep());
+        json.addProperty("evaluate_every", b.evaluateEvery);
+        json.addProperty("patience_steps", b.patienceSteps);
+        JsonObject plan = new JsonObject();
+        plan.addProperty("steps", result.plan().steps());
+        // epochs: laid out over the epochs (or step limit); time_budget: over the steps that fit in
+        // --max-minutes at the rate measured in its first 5%; measuring: the run ended before that.
+        plan.addProperty("planned_over", result.plan().basis().name().toLowerCase(Locale.ROOT));
+        plan.addProperty("measured_steps_per_second", result.plan().stepsPerSecond());
+        json.add("schedule_plan", plan);
         dev.ifPresent(m -> {
             JsonObject scores = new JsonObject();
             SelectionMetric.all(m).forEach(scores::addProperty);
@@ -272,7 +336,8 @@ public final class TextClassifierTrainer {
         private Double adversarialAlpha;
         private int accumulation = 1;
         private long evaluateEvery = HyperParameters.DEFAULT_EVALUATE_EVERY;
-        private int patience = HyperParameters.DEFAULT_PATIENCE;
+        private long patienceSteps = HyperParameters.DEFAULT_PATIENCE_STEPS;
+        private StopRequest stopRequest;
         private SelectionMetric selection = SelectionMetric.ACCURACY;
         private int minWordFrequency = DEFAULT_MIN_WORD_FREQUENCY;
         private boolean resume;
@@ -385,7 +450,7 @@ public final class TextClassifierTrainer {
         }
 
         /**
-         * Evaluates every this many optimizer steps too (0: at epoch ends only). Default
+         * Evaluates every this many optimizer steps, and at the last (0: at epoch ends only). Default
          * {@value HyperParameters#DEFAULT_EVALUATE_EVERY}.
          */
         public Builder evaluateEvery(long steps) {
@@ -393,9 +458,22 @@ public final class TextClassifierTrainer {
             return this;
         }
 
-        /** Evaluations without improvement before stopping. Default {@value HyperParameters#DEFAULT_PATIENCE}. */
-        public Builder patience(int evaluations) {
-            this.patience = evaluations;
+        /**
+         * Optimizer updates without improvement on the dev set before stopping. Default
+         * {@value HyperParameters#DEFAULT_PATIENCE_STEPS}: early stopping cannot end a run before that many
+         * updates, however often it evaluates.
+         */
+        public Builder patienceSteps(long updates) {
+            this.patienceSteps = updates;
+            return this;
+        }
+
+        /**
+         * Stops at the next step boundary, writing the {@code last} checkpoint, once {@code request} is
+         * set (the command line sets it on SIGTERM). Default none.
+         */
+        public Builder stopRequest(StopRequest request) {
+            this.stopRequest = request;
             return this;
         }
 
@@ -435,20 +513,20 @@ public final class TextClassifierTrainer {
                         + "model(...), train(...) and outputDir(...)");
             }
             if (kind.pretrained() != (init != null)) {
-                throw new IllegalArgumentException(kind.pretrained()
+                throw new UserInputException(kind.pretrained()
                         ? kind + " fine-tunes a checkpoint: give its Hugging Face directory with init(...) / --init"
                         : kind + " trains from scratch and takes no init(...) / --init directory");
             }
             if (maxMinutes != null && !(maxMinutes > 0)) {
-                throw new IllegalArgumentException("max minutes must be positive, got " + maxMinutes);
+                throw new UserInputException("max minutes must be positive, got " + maxMinutes);
             }
-            if (accumulation < 1 || patience < 1 || maxSteps < 1 || evaluateEvery < 0 || minWordFrequency < 1) {
-                throw new IllegalArgumentException("gradient accumulation, patience and min word frequency must be at "
-                        + "least 1 and evaluateEvery at least 0, got " + accumulation + ", " + patience + ", "
-                        + minWordFrequency + ", " + evaluateEvery);
+            if (accumulation < 1 || patienceSteps < 1 || maxSteps < 1 || evaluateEvery < 0 || minWordFrequency < 1) {
+                throw new UserInputException("gradient accumulation, patience steps, max steps and min word frequency"
+                        + " must be at least 1 and evaluate-every at least 0, got " + accumulation + ", " + patienceSteps
+                        + ", " + maxSteps + ", " + minWordFrequency + ", " + evaluateEvery);
             }
             if (adversarialEpsilon != null && !(adversarialEpsilon > 0 && adversarialAlpha >= 0)) {
-                throw new IllegalArgumentException("adversarial epsilon must be positive and alpha >= 0, got "
+                throw new UserInputException("adversarial epsilon must be positive and alpha >= 0, got "
                         + adversarialEpsilon + " and " + adversarialAlpha);
             }
             HyperParameters d = kind.defaults();

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.cli;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.device.DeviceChoice;
@@ -173,7 +174,7 @@ public final class PredictCommand implements Callable<Integer> {
             try {
                 inputs.add(parse(chunk.get(i), number));
                 positions.add(i);
-            } catch (IllegalArgumentException e) {
+            } catch (UserInputException e) {
                 JsonObject error = new JsonObject();
                 error.addProperty("error", e.getMessage());
                 results[i] = error;
@@ -213,16 +214,16 @@ public final class PredictCommand implements Callable<Integer> {
                 throw new JsonParseException("content after the JSON object");
             }
         } catch (JsonParseException | IOException e) {
-            throw new IllegalArgumentException("line " + number + ": not valid JSON: " + e.getMessage(), e);
+            throw new UserInputException("line " + number + ": not valid JSON: " + e.getMessage(), e);
         }
         if (!json.isJsonObject()) {
-            throw new IllegalArgumentException(
+            throw new UserInputException(
                     "line " + number + ": expected a JSON object {\"text\": ...}, got " + json);
         }
         JsonObject object = json.getAsJsonObject();
         String text = string(object, "text", number);
         if (text == null) {
-            throw new IllegalArgumentException("line " + number + ": no \"text\" string");
+            throw new UserInputException("line " + number + ": no \"text\" string");
         }
         return new TextInput(text, string(object, "text_pair", number));
     }
@@ -233,7 +234,7 @@ public final class PredictCommand implements Callable<Integer> {
             return null;
         }
         if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-            throw new IllegalArgumentException("line " + number + ": \"" + key + "\" must be a string, got " + value);
+            throw new UserInputException("line " + number + ": \"" + key + "\" must be a string, got " + value);
         }
         return value.getAsString();
     }

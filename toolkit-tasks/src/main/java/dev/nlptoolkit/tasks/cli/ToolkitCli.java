@@ -22,8 +22,9 @@ import java.util.concurrent.Callable;
  * whose {@code call()} parses nothing itself and delegates to a {@code run(...)} that tests call.
  *
  * <p>Exit status: {@value #EXIT_OK} success; {@value #EXIT_USER_ERROR} bad usage or input (one line
- * {@code toolkit: <file>: <reason>} on stderr); {@value #EXIT_INTERNAL_ERROR} a bug. {@code --verbose}
- * adds the stack trace.
+ * {@code toolkit: <file>: <reason>} on stderr: a {@link UserInputException}, which a diverged
+ * training is too, a {@link CheckpointException} or an I/O error); {@value #EXIT_INTERNAL_ERROR} a bug
+ * (the exception and its first frames). {@code --verbose} adds the whole stack trace.
  */
 @Command(
         name = "toolkit",
@@ -50,15 +51,15 @@ public final class ToolkitCli implements Callable<Integer> {
     /** slf4j-simple's default level. */
     static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
-    /** Failures the user can fix from the message alone; anything else is a bug of ours. */
+    /**
+     * Failures the user can fix from the message alone (bad input, a file that cannot be read or
+     * written); anything else, IllegalArgumentException and IllegalStateException included, is a bug
+     * of ours and gets a short stack trace.
+     */
     private static final List<Class<? extends Exception>> USER_ERRORS =
-            List.of(
-                    UserInputException.class,
-                    CheckpointException.class,
-                    IOException.class,
-                    UncheckedIOException.class,
-                    IllegalArgumentException.class,
-                    IllegalStateException.class);
+            List.of(UserInputException.class, CheckpointException.class, IOException.class, UncheckedIOException.class);
+    /** Stack frames printed with an internal error unless --verbose asks for all. */
+    private static final int SHORT_TRACE_FRAMES = 8;
 
     @Option(
             names = {"-h", "--help"},
@@ -113,8 +114,14 @@ public final class ToolkitCli implements Callable<Integer> {
         if (userError) {
             err.println(PROGRAM + ": " + message);
         } else {
-            String hint = verbose(parsed) ? "" : " (rerun with " + VERBOSE + " for the stack trace)";
-            err.println(PROGRAM + ": internal error: " + e + hint);
+            err.println(PROGRAM + ": internal error (a bug; please report it with this trace): " + e);
+            if (!verbose(parsed)) {
+                StackTraceElement[] frames = e.getStackTrace();
+                for (int i = 0; i < Math.min(SHORT_TRACE_FRAMES, frames.length); i++) {
+                    err.println("\tat " + frames[i]);
+                }
+                err.println("\t... (rerun with " + VERBOSE + " for the whole trace)");
+            }
         }
         if (verbose(parsed)) {
             e.printStackTrace(err);

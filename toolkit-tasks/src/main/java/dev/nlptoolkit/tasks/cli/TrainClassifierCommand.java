@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.train.StopRequest;
 import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
@@ -43,7 +44,12 @@ import java.util.concurrent.Callable;
                     + " sets enough for " + HyperParameters.MIN_SCRATCH_STEPS + " updates, at most "
                     + HyperParameters.MAX_SCRATCH_EPOCHS + ") for rnn, lstm, bilstm-attention, rcnn; lr 5e-4,"
                     + " batch 64 for transformer; lr 3e-5, batch 32, 3 epochs,"
-                    + " 10% warm-up and linear decay for bert.",
+                    + " 10%% warm-up and linear decay for bert.",
+            "With --max-minutes, warm-up and decay are laid out over the steps that fit in the budget (rate"
+                    + " measured over its first 5%%); training.json's schedule_plan says which plan ran.",
+            "--resume continues checkpoints/last and refuses (exit 2, naming what differs) when a"
+                    + " hyper-parameter or the data changed; free to change on resume: --max-minutes, --max-steps,"
+                    + " --threads, --device, --no-progress. SIGTERM stops at the next step with a checkpoint.",
             "Writes config.json (id2label, label2id), model.safetensors (best dev checkpoint), the tokenizer,"
                     + " training.json, train_log.jsonl and checkpoints/ into --out; progress goes to stderr."
         })
@@ -122,14 +128,22 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--evaluate-every", paramLabel = "STEPS",
             defaultValue = "" + HyperParameters.DEFAULT_EVALUATE_EVERY,
-            description = "Also evaluate every STEPS optimizer steps (0: at epoch ends only)."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Evaluate on the dev set every STEPS optimizer steps and at the last step (0: at epoch"
+                    + " ends only). Default: ${DEFAULT-VALUE}.")
     long evaluateEvery;
 
-    @Option(names = "--patience", paramLabel = "N",
-            defaultValue = "" + HyperParameters.DEFAULT_PATIENCE,
-            description = "Evaluations without improvement before stopping. Default: ${DEFAULT-VALUE}.")
-    int patience;
+    @Option(names = "--patience-steps", paramLabel = "N",
+            defaultValue = "" + HyperParameters.DEFAULT_PATIENCE_STEPS,
+            description = "Stop when N optimizer updates brought no improvement on the dev set (so never before"
+                    + " update N). Default: ${DEFAULT-VALUE}.")
+    long patienceSteps;
+
+    @Option(names = "--max-steps", paramLabel = "N",
+            description = "Stop after N optimizer steps in total. Default: no limit.")
+    Long maxSteps;
+
+    @Option(names = "--no-progress", description = "Draw no progress bar on stderr. Default: ${DEFAULT-VALUE}.")
+    boolean noProgress;
 
     @Option(names = "--metric", paramLabel = "METRIC", defaultValue = "ACCURACY",
             description = "Selects the best checkpoint: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
@@ -187,7 +201,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                 .outputDir(out)
                 .gradientAccumulation(accumulation)
                 .evaluateEvery(evaluateEvery)
-                .patience(patience)
+                .patienceSteps(patienceSteps)
+                .progress(!noProgress)
                 .selectionMetric(metric)
                 .seed(seed.seed())
                 .resume(resume)
@@ -233,7 +248,12 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         if (adversarialEpsilon != null) {
             trainer.adversarial(adversarialEpsilon, adversarialAlpha);
         }
-        return trainer.build().fit();
+        if (maxSteps != null) {
+            trainer.maxSteps(maxSteps);
+        }
+        try (StopRequest stop = StopRequest.onShutdown(StopRequest.DEFAULT_GRACE)) {
+            return trainer.stopRequest(stop).build().fit();
+        }
     }
 
     /** {@code {"model_dir", "model", "labels", "steps", "stop_reason", "best_step", "elapsed_s", "dev"}}. */

@@ -86,6 +86,13 @@ public final class BatchScorer {
         List<String> labels = labels();
         for (int k = 0; k < predictions.size(); k++) {
             Prediction p = predictions.get(k);
+            if (p.error().isPresent()) {
+                // NaN or infinite logits: an error for this record, never a label.
+                ScoreInput input = prepared.inputs.get(prepared.positions[k]);
+                results[prepared.positions[k]] =
+                        ScoreResult.failed(ScoreInput.where(input.line(), input.id()) + p.error().get());
+                continue;
+            }
             double[] scores = new double[labels.size()];
             for (int c = 0; c < scores.length; c++) {
                 scores[c] = p.probabilities().get(labels.get(c));

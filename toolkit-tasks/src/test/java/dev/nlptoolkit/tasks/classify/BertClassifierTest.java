@@ -244,4 +244,40 @@ class BertClassifierTest {
         return SafetensorsHeader.read(weights).tensors().values().stream()
                 .map(t -> t.name() + " " + t.dtype() + Arrays.toString(t.shape())).sorted().toList();
     }
+
+    /** A Hugging Face config.json with keys we do not use loads, and the keys are named in a warning. */
+    @Test
+    void unusedHuggingFaceConfigKeysAreAcceptedWithAWarning(@TempDir Path copy) throws Exception {
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            Files.copy(Fixtures.tinyBert().resolve(file), copy.resolve(file));
+        }
+        JsonObject config = JsonParser.parseString(Files.readString(copy.resolve("config.json"))).getAsJsonObject();
+        config.addProperty("my_custom_flag", true);
+        Files.writeString(copy.resolve("config.json"), config.toString());
+        List<String> warnings = new java.util.ArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(BertNetwork.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                warnings.add(record.getLevel() + " " + record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        logger.addHandler(capture);
+        List<Example> data = List.of(Example.of("good", "pos"), Example.of("bad", "neg"));
+        try (NDManager manager = NDManager.newBaseManager(ai.djl.Device.cpu());
+                BertNetwork network = BertNetwork.fromInit(copy, LabelMap.of(data, "test"), 16, manager)) {
+            assertEquals(2, network.labels().size());
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("WARNING ") && warnings.get(0).contains("[my_custom_flag]")
+                && warnings.get(0).contains(copy.resolve("config.json").toString()), warnings.get(0));
+    }
 }

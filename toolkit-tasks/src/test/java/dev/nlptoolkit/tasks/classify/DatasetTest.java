@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.data.DatasetException;
 import dev.nlptoolkit.core.data.Example;
 
@@ -68,7 +69,7 @@ class DatasetTest {
         assertTrue(split.dev().source().contains("train_5500.label"), split.dev().source());
 
         Dataset unlabelled = Dataset.of(List.of(Example.of("a", "x"), new Example("b", null, null)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> unlabelled.holdOut(0.5, 1));
+        UserInputException e = assertThrows(UserInputException.class, () -> unlabelled.holdOut(0.5, 1));
         assertTrue(e.getMessage().startsWith("example 2 of in-memory examples has no label"), e.getMessage());
     }
 
@@ -90,7 +91,7 @@ class DatasetTest {
 
     @Test
     void trainingNeedsTwoLabels() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        UserInputException e = assertThrows(UserInputException.class,
                 () -> LabelMap.of(List.of(Example.of("a", "x"), Example.of("b", "x")), "data"));
         assertTrue(e.getMessage().contains("two distinct labels"), e.getMessage());
     }

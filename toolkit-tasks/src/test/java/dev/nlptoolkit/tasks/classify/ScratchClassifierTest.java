@@ -11,6 +11,7 @@ import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.core.train.TrainingCheckpoint;
 import dev.nlptoolkit.core.train.TrainingResult;
+import dev.nlptoolkit.models.weights.StateDict;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -52,7 +53,7 @@ class ScratchClassifierTest {
         Fixtures.singleThreaded();
         train = Dataset.of(Fixtures.smsSpam(0, TRAIN));
         dev = Dataset.of(Fixtures.smsSpam(TRAIN, TRAIN + DEV));
-        trained = trainer(shared.resolve("spam")).epochs(EPOCHS).build().fit();
+        trained = trainer(shared.resolve("spam")).epochs(EPOCHS).evaluateEvery(10).build().fit();
     }
 
     private static TextClassifierTrainer.Builder trainer(Path out) {
@@ -93,6 +94,12 @@ class ScratchClassifierTest {
                 .getAsJsonObject();
         assertEquals(SEED, provenance.get("seed").getAsInt());
         assertEquals(TRAIN, provenance.get("train_examples").getAsInt());
+        // 10 steps an epoch for 4 epochs, no time budget: the schedule is laid out over those 40 steps.
+        JsonObject plan = provenance.getAsJsonObject("schedule_plan");
+        assertEquals(40, plan.get("steps").getAsInt());
+        assertEquals("epochs", plan.get("planned_over").getAsString());
+        assertEquals(HyperParameters.DEFAULT_PATIENCE_STEPS, provenance.get("patience_steps").getAsInt());
+        assertTrue(!provenance.has("resumed_from_step"), "a run from the start resumed from nothing");
         long evaluations = Files.readAllLines(dir.resolve(TextClassifierTrainer.LOG_FILE)).size();
         assertTrue(evaluations >= EPOCHS, "one log line per evaluation, got " + evaluations);
     }
@@ -168,8 +175,8 @@ class ScratchClassifierTest {
         TrainedClassifier second = trainer(out).epochs(2).maxSteps(5).evaluateEvery(2).resume(true).build().fit();
         assertEquals(5, second.training().steps());
         assertEquals(5, TrainingCheckpoint.readState(last).step());
-        // Evaluations at steps 2 and 4: the resumed run appended to the first run's log.
-        assertEquals(2, Files.readAllLines(out.resolve(TextClassifierTrainer.LOG_FILE)).size());
+        // Evaluations at steps 2, 3 (the first run's last), 4 and 5: the resumed run appended to the log.
+        assertEquals(4, Files.readAllLines(out.resolve(TextClassifierTrainer.LOG_FILE)).size());
     }
 
     @ParameterizedTest
@@ -186,14 +193,14 @@ class ScratchClassifierTest {
         }
     }
 
-    /** TREC: 5,444 questions in batches of 128 are 43 steps an epoch, so 2,000 steps take 47 epochs; in 16s, 10. */
+    /** TREC: 5,444 questions in batches of 128 are 43 steps an epoch, so 4,000 steps take 94 epochs; in 16s, 12. */
     @Test
     void smallDataSetsGetEnoughEpochsByDefault() throws Exception {
         Dataset trec = Dataset.read(Fixtures.trec());
         TextClassifierTrainer.Builder builder = TextClassifierTrainer.builder()
                 .model(ModelKind.BILSTM_ATTENTION).train(trec).outputDir(tmp.resolve("unused"));
-        assertEquals(47, builder.build().hyperParameters().epochs());
-        assertEquals(10, builder.batchSize(16).build().hyperParameters().epochs());
+        assertEquals(94, builder.build().hyperParameters().epochs());
+        assertEquals(12, builder.batchSize(16).build().hyperParameters().epochs());
         assertEquals(HyperParameters.MAX_SCRATCH_EPOCHS,
                 builder.train(trec.slice(0, 100)).build().hyperParameters().epochs());
         assertEquals(3, builder.epochs(3).build().hyperParameters().epochs());
@@ -204,5 +211,64 @@ class ScratchClassifierTest {
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> trainer(tmp.resolve("fresh")).resume(true).build().fit());
         assertTrue(e.getMessage().contains("train without --resume first"), e.getMessage());
+    }
+
+    /** Regression: NaN logits made the arg-max name label 0. */
+    @Test
+    void nanLogitsGiveAnErrorForThatRowNotALabel() throws Exception {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+                ClassifierNetwork network = ClassifierNetwork.load(trained.directory(), manager)) {
+            // The output layer's bias: NaN in one class's logit of every row.
+            ai.djl.nn.Parameter bias = StateDict.of(network.model()).entrySet().stream()
+                    .filter(e -> e.getKey().endsWith("bias")).reduce((a, b) -> b).orElseThrow().getValue();
+            bias.getArray().set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+            List<Prediction> predictions = Inference.predict(network, manager,
+                    List.of(TextInput.of("free prize"), TextInput.of("see you at lunch")), 2, 0);
+            for (Prediction p : predictions) {
+                assertTrue(Float.isNaN(p.logits()[0]));
+                assertTrue(p.error().orElseThrow().contains("not finite"), p.error().toString());
+                assertThrows(NonFiniteLogitsException.class, p::label);
+                assertThrows(NonFiniteLogitsException.class, p::probability);
+                JsonObject json = p.toJson(false);
+                assertTrue(json.has("error") && !json.has("label"), json.toString());
+                assertEquals("NaN", json.getAsJsonArray("logits").get(0).getAsString());
+            }
+        }
+    }
+
+    /** One loaded model, four threads at once: the same results as one thread, and no graph recorded. */
+    @Test
+    void oneModelServesFourThreadsWithTheSingleThreadedResults() throws Exception {
+        List<TextInput> inputs = new ArrayList<>();
+        dev.examples().forEach(e -> inputs.add(TextInput.of(e.text())));
+        try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
+            List<Prediction> expected = model.predict(inputs, 16, 0);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(4);
+                List<java.util.concurrent.Future<List<Prediction>>> runs = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    runs.add(pool.submit(() -> {
+                        // Recording on, as a training thread would have it: predict must turn it off itself.
+                        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                        start.await();
+                        List<Prediction> out = new ArrayList<>();
+                        for (int round = 0; round < 3; round++) {
+                            out = model.predict(inputs, 16, 0);
+                        }
+                        assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the caller's mode is restored");
+                        return out;
+                    }));
+                }
+                for (java.util.concurrent.Future<List<Prediction>> run : runs) {
+                    List<Prediction> got = run.get();
+                    for (int i = 0; i < inputs.size(); i++) {
+                        assertArrayEquals(expected.get(i).logits(), got.get(i).logits(), "input " + i);
+                    }
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }
     }
 }

@@ -104,4 +104,28 @@ class BatchScorerTest {
         assertEquals("0.38", OutputSchema.formatScore(0.375, 2), "half-even");
         assertEquals("0.000000", OutputSchema.formatScore(1e-300, 6), "no exponent");
     }
+
+    /** Weights gone NaN give an error for each record, naming its line, never a label. */
+    @Test
+    void nanLogitsMakeEachRecordAnErrorNotALabel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path copy)
+            throws Exception {
+        java.nio.file.Path fixture = Paths.get(BatchScorerTest.class.getResource("/fixtures/tiny-bert").toURI());
+        for (String file : List.of("config.json", "tokenizer.json")) {
+            java.nio.file.Files.copy(fixture.resolve(file), copy.resolve(file));
+        }
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            java.util.Map<String, ai.djl.ndarray.NDArray> weights =
+                    dev.nlptoolkit.core.checkpoint.SafeTensors.read(fixture.resolve("model.safetensors"), manager);
+            weights.get("classifier.bias").set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+            dev.nlptoolkit.core.checkpoint.SafeTensors.write(copy.resolve("model.safetensors"), weights);
+        }
+        try (ClassifierModel broken = ClassifierModel.load(copy, DeviceChoice.CPU)) {
+            List<ScoreResult> results = new BatchScorer(broken, ScoreOptions.builder().build()).score(INPUTS);
+            ScoreResult first = results.get(0);
+            assertNull(first.label());
+            assertTrue(first.error().startsWith("line 2 (id 'a'): ") && first.error().contains("not finite"),
+                    first.error());
+            assertEquals("line 3 (id 'b'): the text column 'text' is empty", results.get(1).error());
+        }
+    }
 }
