@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code toolkit evaluate}: scores a model directory on labelled data. */
@@ -28,6 +30,7 @@ import java.util.concurrent.Callable;
             "Score a model directory on labelled data and print one JSON object:"
                     + " {\"n\", \"accuracy\", \"macro_f1\", \"mcc\", \"per_class\", \"confusion\"}.",
             "Labels the model has never seen count as errors and are listed under \"unknown_gold\".",
+            "Classes with examples and recall 0 are named in a one-line warning on stderr.",
             "With --attack-epsilon, \"under_attack\" holds the same metrics on adversarially perturbed embeddings.",
             "Files are read as train-classifier reads them (CSV, TSV by .tsv, TREC by .label)."
         })
@@ -73,7 +76,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         Dataset dataset = Dataset.read(data, new DatasetColumns(textColumn, textPairColumn, labelColumn));
         JsonObject json;
         try (ClassifierModel classifier = ClassifierModel.load(model, runtime.device())) {
-            json = classifier.evaluate(dataset, batch).toJsonTree();
+            ClassificationMetrics metrics = classifier.evaluate(dataset, batch);
+            json = metrics.toJsonTree();
+            warnAboutMissedClasses(metrics);
             if (attackEpsilon != null) {
                 JsonObject attacked = new JsonObject();
                 attacked.addProperty("epsilon", attackEpsilon);
@@ -86,5 +91,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         out.flush();
         return ToolkitCli.EXIT_OK;
+    }
+
+    /**
+     * One line on stderr naming every class of the model with examples that it never got right (gold
+     * labels the model does not know are listed under "unknown_gold" instead).
+     */
+    private void warnAboutMissedClasses(ClassificationMetrics metrics) {
+        List<String> missed = metrics.perClass().entrySet().stream()
+                .filter(e -> e.getValue().support() > 0 && e.getValue().recall() == 0)
+                .filter(e -> !metrics.unknownGold().containsKey(e.getKey()))
+                .map(e -> e.getKey() + " (support " + e.getValue().support() + ")")
+                .toList();
+        if (!missed.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: recall 0 for " + String.join(", ", missed)
+                    + ": the model never predicts these correctly; try --class-weights balanced when training");
+            err.flush();
+        }
     }
 }
