@@ -97,12 +97,13 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
     ;;
   holdout-cnn-minilm)
     holdout holdout-cnn-minilm --model cnn --init-embeddings "${2:?give the MiniLM model directory}" \
-      "${patient[@]}" "${small[@]}"
+      --patience 60 "${small[@]}"
     ;;
   holdout-cnn-minilm-static)
     # Kim's CNN-static: the MiniLM table frozen, about 4x more updates in the budget on a busy machine
+    # default epochs (enough for 2,000 updates): --epochs 100 would put all of its few updates in the warm-up
     holdout holdout-cnn-minilm-static --model cnn --init-embeddings "${2:?give the MiniLM model directory}" \
-      --freeze-embeddings "${patient[@]}" "${small[@]}"
+      --freeze-embeddings --patience 60 "${small[@]}"
     ;;
   holdout-minilm)
     holdout holdout-minilm --model bert --init "${2:?give the MiniLM model directory}" "${small[@]}"

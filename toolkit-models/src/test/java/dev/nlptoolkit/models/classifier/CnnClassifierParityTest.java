@@ -32,7 +32,8 @@ class CnnClassifierParityTest {
     private static final String FILE = "cnn/cnn.safetensors";
     private static final String WEIGHTS_PREFIX = "weights.";
     private static final float TOLERANCE = 1e-5f;
-    private static final CnnClassifier.Config CONFIG = new CnnClassifier.Config(11, 7, List.of(3, 4, 5), 5, 0.5f, 3, 0);
+    private static final CnnClassifier.Config CONFIG =
+            new CnnClassifier.Config(11, 7, 1f, List.of(3, 4, 5), 5, 0.5f, 3, 0);
 
     private static NDManager manager;
     private static Map<String, NDArray> fixture;
@@ -106,10 +107,14 @@ class CnnClassifierParityTest {
     @Test
     void badWidthsSayHowToFixThem() {
         IllegalArgumentException repeated = assertThrows(IllegalArgumentException.class,
-                () -> new CnnClassifier.Config(11, 7, List.of(3, 3), 5, 0.5f, 3, 0));
+                () -> new CnnClassifier.Config(11, 7, 1f, List.of(3, 3), 5, 0.5f, 3, 0));
         assertTrue(repeated.getMessage().contains("distinct positive widths"), repeated.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new CnnClassifier.Config(11, 7, List.of(), 5, 0.5f, 3, 0));
-        assertThrows(IllegalArgumentException.class, () -> new CnnClassifier.Config(11, 7, List.of(0), 5, 0.5f, 3, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CnnClassifier.Config(11, 7, 1f, List.of(), 5, 0.5f, 3, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CnnClassifier.Config(11, 7, 1f, List.of(0), 5, 0.5f, 3, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CnnClassifier.Config(11, 7, 0f, List.of(3), 5, 0.5f, 3, 0));
     }
 
     @Test

@@ -89,7 +89,8 @@ class ClassWeightsTest {
                 .build().fit();
         assertEquals(2, result.training().steps());
         long negatives = slice.stream().filter(e -> e.label().equals("negative")).count();
-        JsonObject weights = JsonParser.parseString(Files.readString(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)))
+        JsonObject weights = JsonParser
+                .parseString(Files.readString(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)))
                 .getAsJsonObject().getAsJsonObject("class_weights");
         assertEquals("balanced", weights.get("mode").getAsString());
         assertEquals(slice.size() / (2.0 * negatives),

@@ -94,7 +94,8 @@ class CnnAndPretrainedEmbeddingsTest {
             Engine.getInstance().setRandomSeed(SEED);
             NDArray weights = manager.randomNormal(new Shape(WORD_PIECES, EMBEDDING)).mul(0.5f);
             matrix = weights.toFloatArray();
-            SafeTensors.write(dir.resolve("model.safetensors"), Map.of(PretrainedEmbeddings.TENSOR_NAMES.get(0), weights));
+            SafeTensors.write(dir.resolve("model.safetensors"),
+                    Map.of(PretrainedEmbeddings.TENSOR_NAMES.get(0), weights));
         }
         return dir;
     }
@@ -270,14 +271,16 @@ class CnnAndPretrainedEmbeddingsTest {
     @Test
     void badEmbeddingDirectoriesAndCombinationsSayWhatIsWrong() throws Exception {
         Path noTokenizer = Files.createDirectories(tmp.resolve("no-tokenizer"));
-        CheckpointException missing = assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noTokenizer));
+        CheckpointException missing =
+                assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noTokenizer));
         assertTrue(missing.getMessage().contains("tokenizer.json"), missing.getMessage());
 
         Path noMatrix = Files.createDirectories(tmp.resolve("no-matrix"));
         Files.copy(checkpoint.resolve(HfTokenizer.TOKENIZER_FILE), noMatrix.resolve(HfTokenizer.TOKENIZER_FILE));
         Files.copy(checkpoint.resolve("config.json"), noMatrix.resolve("config.json"));
         try (NDManager manager = NDManager.newBaseManager()) {
-            SafeTensors.write(noMatrix.resolve("model.safetensors"), Map.of("pooler.dense.weight", manager.ones(new Shape(2, 2))));
+            SafeTensors.write(noMatrix.resolve("model.safetensors"),
+                    Map.of("pooler.dense.weight", manager.ones(new Shape(2, 2))));
         }
         CheckpointException none = assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noMatrix));
         assertTrue(none.getMessage().contains("embeddings.word_embeddings.weight"), none.getMessage());
