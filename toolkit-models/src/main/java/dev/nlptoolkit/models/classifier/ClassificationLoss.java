@@ -18,8 +18,28 @@ public final class ClassificationLoss {
      * @return a scalar
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        return negativeLogLikelihoods(logits, labels).mean();
+    }
+
+    /**
+     * Class-weighted mean cross-entropy, torch's {@code F.cross_entropy(logits, labels, weight=classWeights)}:
+     * sum_b w[y_b] * nll_b / sum_b w[y_b], the mean over the batch's weight rather than its size.
+     *
+     * @param logits (B, C)
+     * @param labels (B) int64 class ids in [0, C)
+     * @param classWeights (C) positive weights, of the logits' type
+     * @return a scalar
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, NDArray classWeights) {
+        // (C) -> (B): each row's weight
+        NDArray rowWeights = classWeights.get(new NDIndex().addPickDim(labels));
+        return negativeLogLikelihoods(logits, labels).mul(rowWeights).sum().div(rowWeights.sum());
+    }
+
+    /** (B, C), (B) -> (B): -log_softmax(logits)[b, labels[b]]. */
+    private static NDArray negativeLogLikelihoods(NDArray logits, NDArray labels) {
         NDArray logProbabilities = logits.logSoftmax(CLASS_AXIS);
-        // (B, C) -> (B): the log-probability of each row's label
-        return logProbabilities.get(new NDIndex().addAllDim().addPickDim(labels)).neg().mean();
+        // picking keeps the class axis: (B, 1) -> (B), so that per-row weights multiply row by row
+        return logProbabilities.get(new NDIndex().addAllDim().addPickDim(labels)).squeeze(CLASS_AXIS).neg();
     }
 }

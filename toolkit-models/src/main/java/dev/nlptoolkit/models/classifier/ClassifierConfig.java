@@ -8,7 +8,7 @@ import com.google.gson.JsonObject;
  */
 public sealed interface ClassifierConfig
         permits RecurrentClassifier.Config, BiLstmAttentionClassifier.Config, RcnnClassifier.Config,
-                TransformerClassifier.Config {
+                CnnClassifier.Config, TransformerClassifier.Config {
 
     /** The JSON key naming the architecture. */
     String MODEL_TYPE = "model_type";

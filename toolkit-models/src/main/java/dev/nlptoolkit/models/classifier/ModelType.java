@@ -9,6 +9,7 @@ public enum ModelType {
     LSTM("lstm"),
     BILSTM_ATTENTION("bilstm-attention"),
     RCNN("rcnn"),
+    CNN("cnn"),
     TRANSFORMER("transformer");
 
     private final String configName;

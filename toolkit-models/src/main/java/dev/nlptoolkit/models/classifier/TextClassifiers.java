@@ -31,6 +31,7 @@ public final class TextClassifiers {
             case RNN, LSTM -> RecurrentClassifier.Config.fromJson(json);
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.Config.fromJson(json);
             case RCNN -> RcnnClassifier.Config.fromJson(json);
+            case CNN -> CnnClassifier.Config.fromJson(json);
             case TRANSFORMER -> TransformerClassifier.Config.fromJson(json);
         };
     }
@@ -48,6 +49,7 @@ public final class TextClassifiers {
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.builder()
                     .setConfig((BiLstmAttentionClassifier.Config) config).build();
             case RCNN -> RcnnClassifier.builder().setConfig((RcnnClassifier.Config) config).build();
+            case CNN -> CnnClassifier.builder().setConfig((CnnClassifier.Config) config).build();
             case TRANSFORMER -> TransformerClassifier.builder().setConfig((TransformerClassifier.Config) config).build();
         };
     }

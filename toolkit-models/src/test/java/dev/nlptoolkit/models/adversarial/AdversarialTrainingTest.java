@@ -21,6 +21,7 @@ import dev.nlptoolkit.models.classifier.ClassificationLoss;
 import dev.nlptoolkit.models.classifier.ClassifierConfig;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
+import dev.nlptoolkit.models.classifier.CnnClassifier;
 import dev.nlptoolkit.models.classifier.ModelType;
 import dev.nlptoolkit.models.classifier.RcnnClassifier;
 import dev.nlptoolkit.models.classifier.RecurrentClassifier;
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The perturbation, the loss terms and the attack of {@link AdversarialTraining}, on tiny models. */
@@ -85,6 +87,7 @@ class AdversarialTrainingTest {
             case BILSTM_ATTENTION -> new BiLstmAttentionClassifier.Config(
                     VOCAB, EMBED, HIDDEN, HIDDEN, 1, NO_DROPOUT, CLASSES, PAD);
             case RCNN -> new RcnnClassifier.Config(VOCAB, EMBED, HIDDEN, HIDDEN, Rcnn.Context.RNN, NO_DROPOUT, CLASSES, PAD);
+            case CNN -> new CnnClassifier.Config(VOCAB, EMBED, 1f, List.of(1, 2), HIDDEN, NO_DROPOUT, CLASSES, PAD);
             case TRANSFORMER -> new TransformerClassifier.Config(VOCAB, EMBED, 2, HIDDEN, 1, NO_DROPOUT,
                     Activation.RELU, NormPlacement.PRE, CLASSES, PAD);
         };

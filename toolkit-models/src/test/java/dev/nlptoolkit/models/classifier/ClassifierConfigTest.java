@@ -33,6 +33,7 @@ class ClassifierConfigTest {
             case RNN, LSTM -> RecurrentClassifier.class;
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.class;
             case RCNN -> RcnnClassifier.class;
+            case CNN -> CnnClassifier.class;
             case TRANSFORMER -> TransformerClassifier.class;
         };
         assertInstanceOf(expected, TextClassifiers.create(reread));
@@ -59,7 +60,7 @@ class ClassifierConfigTest {
     @Test
     void badConfigsSayHowToFixThem() {
         assertMessage("{\"vocab_size\": 10, \"num_classes\": 2}", "model_type");
-        assertMessage("{\"model_type\": \"gru\", \"vocab_size\": 10, \"num_classes\": 2}", "[rnn, lstm, bilstm-attention, rcnn, transformer]");
+        assertMessage("{\"model_type\": \"gru\", \"vocab_size\": 10, \"num_classes\": 2}", "[rnn, lstm, bilstm-attention, rcnn, cnn, transformer]");
         assertMessage("{\"model_type\": \"rnn\", \"num_classes\": 2}", "vocab_size");
         assertMessage("{\"model_type\": \"rnn\", \"vocab_size\": 10, \"num_classes\": 2, \"hiden_size\": 4}",
                 "unknown keys [hiden_size]");

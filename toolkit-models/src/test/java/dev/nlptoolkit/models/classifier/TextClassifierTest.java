@@ -30,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /** Properties every classifier trained from scratch must have, on tiny configs with odd sizes. */
@@ -52,6 +53,8 @@ class TextClassifierTest {
     private static final int STEPS = 5;
     private static final long[] LENGTHS = {5, 2, 4, 1};
     private static final long[] LABELS = {0, 2, 1, 2};
+    private static final List<Integer> CNN_WIDTHS = List.of(2, 3, 6);
+    private static final int CNN_MAPS = 4;
 
     /** The same tiny config for each model type. */
     static ClassifierConfig config(ModelType type, float dropout) {
@@ -62,6 +65,8 @@ class TextClassifierTest {
             case BILSTM_ATTENTION -> new BiLstmAttentionClassifier.Config(
                     VOCAB, EMBED, HIDDEN, ATTENTION, LAYERS, dropout, CLASSES, PAD);
             case RCNN -> new RcnnClassifier.Config(VOCAB, EMBED, HIDDEN, LATENT, Rcnn.Context.LSTM, dropout, CLASSES, PAD);
+            // widths above the shortest rows (1 and 2 tokens) and one above the whole batch's T
+            case CNN -> new CnnClassifier.Config(VOCAB, EMBED, 1f, CNN_WIDTHS, CNN_MAPS, dropout, CLASSES, PAD);
             case TRANSFORMER -> new TransformerClassifier.Config(VOCAB, EMBED, HEADS, FEED_FORWARD, LAYERS, dropout,
                     Activation.GELU, NormPlacement.PRE, CLASSES, PAD);
         };
@@ -72,6 +77,7 @@ class TextClassifierTest {
         return switch (type) {
             case TRANSFORMER -> EMBED;
             case RCNN -> LATENT;
+            case CNN -> (long) CNN_WIDTHS.size() * CNN_MAPS;
             default -> 2L * HIDDEN;
         };
     }
@@ -125,7 +131,7 @@ class TextClassifierTest {
         assertEquals(CLASSES, model.numClasses());
         assertEquals(new Shape(batch, STEPS, EMBED), model.embed(store, input, false).getShape());
         assertClose(out.logits(), model.forward(store, input.toNDList(), false).singletonOrThrow(), type + " forward");
-        if (type == ModelType.BILSTM_ATTENTION || type == ModelType.TRANSFORMER) {
+        if (type == ModelType.BILSTM_ATTENTION || type == ModelType.TRANSFORMER || type == ModelType.CNN) {
             NDArray weights = out.tokenWeights();
             assertEquals(new Shape(batch, STEPS), weights.getShape());
             assertClose(manager.ones(new Shape(batch)), weights.sum(new int[] {1}), "weights sum to 1");
@@ -185,6 +191,7 @@ class TextClassifierTest {
             case RNN, LSTM -> "rnn.weight_hh_l1_reverse";
             case BILSTM_ATTENTION -> "lstm.weight_hh_l1_reverse";
             case RCNN -> "rcnn.context.weight_hh_l0_reverse";
+            case CNN -> "convs.2.weight";
             case TRANSFORMER -> "encoder.layers.1.linear2.weight";
         };
         assertTrue(names.containsKey(recurrentWeight), type + " " + names.keySet());

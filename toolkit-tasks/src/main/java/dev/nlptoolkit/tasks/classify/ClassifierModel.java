@@ -115,8 +115,9 @@ public final class ClassifierModel implements AutoCloseable {
      *
      * @param explainTopK the most-attended tokens to report with each prediction (0: none):
      *     bilstm-attention's pooling weights, transformer's last-layer attention received (averaged
-     *     over heads and tokens), BERT's last-layer attention from [CLS] averaged over heads; rnn, lstm
-     *     and rcnn have no attention and report none
+     *     over heads and tokens), BERT's last-layer attention from [CLS] averaged over heads, cnn's
+     *     share of feature maps whose winning (max-pooled) window covers each token; rnn, lstm and rcnn
+     *     report none
      */
     public List<Prediction> predict(List<TextInput> inputs, int batchSize, int explainTopK) {
         if (explainTopK < 0) {

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  *   <tr><th>kind</th><th>lr</th><th>batch</th><th>epochs</th><th>schedule</th><th>max tokens</th></tr>
  *   <tr><td>rnn, lstm, bilstm-attention, rcnn</td><td>2e-3</td><td>128</td><td>10*</td>
  *       <td>5% warm-up, then constant</td><td>256 words</td></tr>
+ *   <tr><td>cnn</td><td>1e-3</td><td>50</td><td>10*</td><td>5% warm-up, then constant</td><td>256 words</td></tr>
  *   <tr><td>transformer</td><td>5e-4</td><td>64</td><td>10*</td><td>10% warm-up, linear decay</td>
  *       <td>256 words</td></tr>
  *   <tr><td>bert</td><td>3e-5</td><td>32</td><td>3</td><td>10% warm-up, linear decay</td><td>128 word pieces</td></tr>
@@ -26,7 +27,7 @@ import java.util.stream.Collectors;
  * <p>All use AdamW (weight decay 0.01, none on biases and LayerNorm), gradient clipping at norm 1.0,
  * evaluation on the dev set every {@value HyperParameters#DEFAULT_EVALUATE_EVERY} steps and at the
  * last, and early stopping on dev accuracy after {@value HyperParameters#DEFAULT_PATIENCE_STEPS}
- * updates without improvement. Recurrent models keep a constant rate after warm-up because they
+ * updates without improvement. Recurrent models and the CNN keep a constant rate after warm-up because they
  * are usually stopped by a time budget, where a decay planned over all epochs would not get far.
  */
 public enum ModelKind {
@@ -38,6 +39,8 @@ public enum ModelKind {
     BILSTM_ATTENTION("bilstm-attention", HyperParameters.RECURRENT),
     /** Recurrent convolutional network (Lai et al. 2015). */
     RCNN("rcnn", HyperParameters.RECURRENT),
+    /** Kim's (2014) convolutional classifier: filters of widths 3, 4, 5, max-over-time pooling. */
+    CNN("cnn", HyperParameters.CNN),
     /** Our Transformer encoder trained from scratch. */
     TRANSFORMER("transformer", HyperParameters.TRANSFORMER),
     /** A BERT classifier fine-tuned from a Hugging Face checkpoint directory ({@code --init}). */

@@ -4,6 +4,7 @@ import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.data.Example;
+import dev.nlptoolkit.core.tokenize.HfTokenizer;
 import dev.nlptoolkit.core.tokenize.TextTokenizer;
 import dev.nlptoolkit.core.tokenize.WordTokenizer;
 import dev.nlptoolkit.core.tokenize.WordVocabulary;
@@ -16,16 +17,22 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A classifier trained from scratch on a word vocabulary counted from its training data.
+ * A classifier trained from scratch, on a word vocabulary counted from its training data or on the
+ * tokenizer and initial word embeddings of a Hugging Face checkpoint ({@link PretrainedEmbeddings}).
  *
  * <p>Saved as {@code config.json} ({@value #MODEL_TYPE}: the kind, the Block's own config, the
- * maximum length and the labels), {@code model.safetensors} (parameters by dotted name) and
- * {@value #VOCABULARY_FILE} ({@link WordVocabulary}).
+ * maximum length, the labels, the tokenizer file and, for pretrained embeddings, where they came
+ * from), {@code model.safetensors} (parameters by dotted name) and the tokenizer:
+ * {@value #VOCABULARY_FILE} ({@link WordVocabulary}) or the checkpoint's {@code tokenizer.json} with
+ * {@value TableRowTokenizer#ROWS_FILE}.
+ * Directories written before the tokenizer file was recorded hold {@value #VOCABULARY_FILE}.
  */
 final class ScratchNetwork implements ClassifierNetwork {
 
@@ -37,22 +44,40 @@ final class ScratchNetwork implements ClassifierNetwork {
     private static final String KIND_KEY = "architecture";
     private static final String MODEL_KEY = "model";
     private static final String MAX_LENGTH_KEY = "max_length";
+    private static final String TOKENIZER_KEY = "tokenizer_file";
+    private static final String EMBEDDINGS_KEY = "embeddings_from";
     private static final int FORMAT_VERSION = 1;
 
     private final ModelKind kind;
     private final TextClassifier model;
     private final JsonObject modelConfig;
-    private final WordTokenizer tokenizer;
+    private final TextTokenizer tokenizer;
+    /** The vocabulary of a word tokenizer; null with a Hugging Face one. */
+    private final WordVocabulary vocabulary;
+    /** The tokenizer.json a Hugging Face tokenizer was read from; null with a word tokenizer. */
+    private final Path tokenizerFile;
+    /** {@link PretrainedEmbeddings#provenance}, or null for embeddings drawn at random. */
+    private final JsonObject embeddingsFrom;
     private final LabelMap labels;
     private final int maxLength;
 
     private ScratchNetwork(ModelKind kind, TextClassifier model, JsonObject modelConfig, WordVocabulary vocabulary,
             LabelMap labels, int maxLength) {
+        this(kind, model, modelConfig, WordTokenizer.builder()
+                .setVocabulary(vocabulary).optSeparatorToken(SEPARATOR).optMaxLength(maxLength).build(),
+                vocabulary, null, null, labels, maxLength);
+    }
+
+    private ScratchNetwork(ModelKind kind, TextClassifier model, JsonObject modelConfig, TextTokenizer tokenizer,
+            WordVocabulary vocabulary, Path tokenizerFile, JsonObject embeddingsFrom, LabelMap labels,
+            int maxLength) {
         this.kind = kind;
         this.model = model;
         this.modelConfig = modelConfig;
-        this.tokenizer = WordTokenizer.builder()
-                .setVocabulary(vocabulary).optSeparatorToken(SEPARATOR).optMaxLength(maxLength).build();
+        this.tokenizer = tokenizer;
+        this.vocabulary = vocabulary;
+        this.tokenizerFile = tokenizerFile;
+        this.embeddingsFrom = embeddingsFrom;
         this.labels = labels;
         this.maxLength = maxLength;
     }
@@ -78,6 +103,36 @@ final class ScratchNetwork implements ClassifierNetwork {
                 maxLength);
     }
 
+    /**
+     * A model of {@code kind} on the tokenizer of {@code embeddings}' checkpoint, restricted to the
+     * pieces of {@code train} ({@link TableRowTokenizer}), its embedding table copied from those rows
+     * of the checkpoint's matrix and every other parameter drawn (engine seed set by the caller).
+     */
+    static ScratchNetwork create(ModelKind kind, PretrainedEmbeddings embeddings, boolean frozen, List<Example> train,
+            LabelMap labels, int maxLength, NDManager manager) throws IOException, CheckpointException {
+        Path file = embeddings.directory().resolve(HfTokenizer.TOKENIZER_FILE);
+        HfTokenizer pieces = embeddings.tokenizer(maxLength);
+        TableRowTokenizer tokenizer;
+        try {
+            tokenizer = TableRowTokenizer.fromTexts(pieces, file, train.stream().map(Example::text).toList(),
+                    train.stream().map(Example::textPair).toList());
+        } catch (IOException | RuntimeException e) {
+            pieces.close();
+            throw e;
+        }
+        try {
+            JsonObject config = ScratchBlocks.defaultConfig(kind, tokenizer.vocabularySize(), labels.size(),
+                    embeddings.columns(), Math.toIntExact(tokenizer.padId())).toJson();
+            TextClassifier model = TextClassifiers.createInitialized(config, manager);
+            embeddings.copyInto(model, tokenizer.pieces(), manager);
+            return new ScratchNetwork(kind, model, config, tokenizer, null, file,
+                    embeddings.provenance(frozen, tokenizer.vocabularySize()), labels, maxLength);
+        } catch (CheckpointException | RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
     static ScratchNetwork load(Path dir, JsonObject config, NDManager manager)
             throws IOException, CheckpointException {
         Path configFile = dir.resolve(ModelDirectory.CONFIG_FILE);
@@ -96,7 +151,6 @@ final class ScratchNetwork implements ClassifierNetwork {
             throw new CheckpointException(
                     configFile, "is not a classifier config this toolkit wrote: " + e.getMessage(), e);
         }
-        WordVocabulary vocabulary = WordVocabulary.load(dir.resolve(VOCABULARY_FILE));
         TextClassifier model;
         try {
             model = TextClassifiers.createInitialized(modelConfig, manager);
@@ -104,16 +158,41 @@ final class ScratchNetwork implements ClassifierNetwork {
             throw new CheckpointException(
                     configFile, "\"" + MODEL_KEY + "\" is not a classifier config: " + e.getMessage(), e);
         }
-        ScratchNetwork network;
-        try {
-            network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels, maxLength);
-        } catch (IllegalArgumentException | UserInputException e) {
-            // The tokenizer refuses a vocabulary without its special tokens, or a bad max_length.
-            throw new CheckpointException(dir.resolve(VOCABULARY_FILE), "does not fit config.json: " + e.getMessage(),
-                    e);
-        }
         BlockDirectory.loadWeights(dir, model, manager);
-        return network;
+        String tokenizerName = config.has(TOKENIZER_KEY) ? config.get(TOKENIZER_KEY).getAsString() : VOCABULARY_FILE;
+        JsonObject embeddingsFrom = config.has(EMBEDDINGS_KEY) ? config.getAsJsonObject(EMBEDDINGS_KEY) : null;
+        if (VOCABULARY_FILE.equals(tokenizerName)) {
+            WordVocabulary vocabulary = WordVocabulary.load(dir.resolve(VOCABULARY_FILE));
+            try {
+                return new ScratchNetwork(kind, model, modelConfig, WordTokenizer.builder().setVocabulary(vocabulary)
+                        .optSeparatorToken(SEPARATOR).optMaxLength(maxLength).build(), vocabulary, null,
+                        embeddingsFrom, labels, maxLength);
+            } catch (IllegalArgumentException | UserInputException e) {
+                // The tokenizer refuses a vocabulary without its special tokens, or a bad max_length.
+                throw new CheckpointException(dir.resolve(VOCABULARY_FILE),
+                        "does not fit config.json: " + e.getMessage(), e);
+            }
+        }
+        if (!HfTokenizer.TOKENIZER_FILE.equals(tokenizerName)) {
+            throw new CheckpointException(configFile, TOKENIZER_KEY + " is '" + tokenizerName + "'; this build reads "
+                    + VOCABULARY_FILE + " and " + HfTokenizer.TOKENIZER_FILE);
+        }
+        Path file = dir.resolve(HfTokenizer.TOKENIZER_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(file, "is missing; the model was trained on this Hugging Face tokenizer");
+        }
+        Path rows = dir.resolve(TableRowTokenizer.ROWS_FILE);
+        if (!Files.isRegularFile(rows)) {
+            throw new CheckpointException(rows, "is missing; it maps the tokenizer's ids to embedding rows");
+        }
+        HfTokenizer pieces = HfTokenizer.builder().setPath(file).optMaxLength(maxLength).build();
+        try {
+            return new ScratchNetwork(kind, model, modelConfig, TableRowTokenizer.load(pieces, file, rows), null,
+                    file, embeddingsFrom, labels, maxLength);
+        } catch (IOException | CheckpointException | RuntimeException e) {
+            pieces.close();
+            throw e;
+        }
     }
 
     private static com.google.gson.JsonElement required(JsonObject config, String key, Path file)
@@ -150,14 +229,13 @@ final class ScratchNetwork implements ClassifierNetwork {
         return maxLength;
     }
 
-    /** The unknown word: an empty text says nothing the model knows. */
+    /**
+     * The unknown word: an empty text says nothing the model knows. A Hugging Face tokenizer adds its
+     * special tokens to every text, so its padding id is never needed in practice.
+     */
     @Override
     public long emptyTextId() {
-        return tokenizer.vocabulary().unkId();
-    }
-
-    WordVocabulary vocabulary() {
-        return tokenizer.vocabulary();
+        return vocabulary != null ? vocabulary.unkId() : tokenizer.padId();
     }
 
     @Override
@@ -166,13 +244,37 @@ final class ScratchNetwork implements ClassifierNetwork {
         config.addProperty(KIND_KEY, kind.cliName());
         config.add(MODEL_KEY, modelConfig.deepCopy());
         config.addProperty(MAX_LENGTH_KEY, maxLength);
+        config.addProperty(TOKENIZER_KEY, vocabulary != null ? VOCABULARY_FILE : HfTokenizer.TOKENIZER_FILE);
+        if (embeddingsFrom != null) {
+            config.add(EMBEDDINGS_KEY, embeddingsFrom.deepCopy());
+        }
         labels.addTo(config);
-        tokenizer.vocabulary().save(dir.resolve(VOCABULARY_FILE));
+        // an earlier run's other tokenizer file would contradict config.json
+        if (vocabulary != null) {
+            Files.deleteIfExists(dir.resolve(HfTokenizer.TOKENIZER_FILE));
+            Files.deleteIfExists(dir.resolve(TableRowTokenizer.ROWS_FILE));
+            vocabulary.save(dir.resolve(VOCABULARY_FILE));
+        } else {
+            Files.deleteIfExists(dir.resolve(VOCABULARY_FILE));
+            Path target = dir.resolve(HfTokenizer.TOKENIZER_FILE);
+            if (!Files.exists(target) || !Files.isSameFile(tokenizerFile, target)) {
+                Files.copy(tokenizerFile, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            ((TableRowTokenizer) tokenizer).save(dir);
+        }
         BlockDirectory.write(dir, MODEL_TYPE, FORMAT_VERSION, config, model);
+    }
+
+    /** {@link PretrainedEmbeddings#provenance}, or null for embeddings drawn at random. */
+    JsonObject embeddingsFrom() {
+        return embeddingsFrom;
     }
 
     @Override
     public void close() {
-        // The word tokenizer holds no native resources; the model's arrays belong to the caller's manager.
+        // The model's arrays belong to the caller's manager; a word tokenizer holds no native resources.
+        if (tokenizer instanceof TableRowTokenizer pieces) {
+            pieces.close();
+        }
     }
 }

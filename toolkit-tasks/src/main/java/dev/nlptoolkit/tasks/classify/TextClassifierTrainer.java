@@ -40,6 +40,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,7 +81,8 @@ import java.util.stream.Stream;
  * <p>The output directory receives {@code config.json} (with {@code id2label}/{@code label2id}),
  * {@code model.safetensors} holding the best weights, the tokenizer ({@code vocab.json} for models
  * trained from scratch, whose vocabulary is counted from the training data only; {@code tokenizer.json}
- * copied from the {@link Builder#init} directory for BERT), {@code training.json} (provenance),
+ * copied from the {@link Builder#init} directory for BERT, or from the {@link Builder#initEmbeddings}
+ * directory for a model trained from scratch on pretrained embeddings), {@code training.json} (provenance),
  * {@code train_log.jsonl} (one line per evaluation) and {@code checkpoints/{last,best}} for
  * {@link Builder#resume}. A run that does not resume starts by removing an earlier run's checkpoints
  * and log from the directory.
@@ -99,6 +102,8 @@ public final class TextClassifierTrainer {
 
     private final Builder b;
     private final HyperParameters hyper;
+    /** Each class id's loss weight, resolved from {@link Builder#classWeights} when training starts. */
+    private double[] classWeights;
 
     private TextClassifierTrainer(Builder builder, HyperParameters hyper) {
         this.b = builder;
@@ -146,7 +151,7 @@ public final class TextClassifierTrainer {
                 Optional<ClassificationMetrics> dev = b.dev == null ? Optional.empty()
                         : Optional.of(ClassifierModel.evaluate(network, manager, b.dev, EVALUATION_BATCH_SIZE));
                 double elapsed = (System.nanoTime() - start) / NANOS_PER_SECOND;
-                writeProvenance(result, dev, elapsed, resumedFrom);
+                writeProvenance(network, result, dev, elapsed, resumedFrom);
                 return new TrainedClassifier(b.outputDir, b.kind, labels.labels(), dev, result, elapsed);
             }
         }
@@ -156,6 +161,10 @@ public final class TextClassifierTrainer {
             throws IOException, CheckpointException {
         if (b.kind.pretrained()) {
             return BertNetwork.fromInit(b.init, labels, hyper.maxLength(), manager);
+        }
+        if (b.initEmbeddings != null) {
+            return ScratchNetwork.create(b.kind, PretrainedEmbeddings.open(b.initEmbeddings), b.freezeEmbeddings,
+                    b.train.examples(), labels, hyper.maxLength(), manager);
         }
         Path saved = b.outputDir.resolve(ScratchNetwork.VOCABULARY_FILE);
         // A resumed run must see the ids its checkpoint was trained with.
@@ -173,6 +182,7 @@ public final class TextClassifierTrainer {
                 examples.stream().map(Example::text).toList(), examples.stream().map(Example::textPair).toList(),
                 network.emptyTextId());
         int[] targets = network.labels().ids(examples, b.train.source());
+        classWeights = b.classWeights.resolve(network.labels(), targets);
         List<Item> items = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             items.add(new Item(encoded.get(i), targets[i]));
@@ -184,7 +194,13 @@ public final class TextClassifierTrainer {
         PlannedSchedule schedule = new PlannedSchedule(total -> hyper.schedule().create(hyper.learningRate(),
                 Math.round(hyper.warmupFraction() * total), total), totalSteps);
         Map<String, Parameter> parameters = StateDict.of(network.model());
+        Map<String, Parameter> trainable = new LinkedHashMap<>(parameters);
+        if (b.freezeEmbeddings) {
+            // Kim's "static": the pretrained table gets no gradient and no update, but is checkpointed
+            trainable.remove(PretrainedEmbeddings.EMBEDDING_PARAMETER).getArray().setRequiresGradient(false);
+        }
         long padId = network.tokenizer().padId();
+        float[] lossWeights = b.classWeights.isNone() ? null : toFloats(classWeights);
         TextClassifier model = network.model();
         AdversarialTraining adversarial = b.adversarialEpsilon == null ? null : AdversarialTraining.builder()
                 .setModel(model)
@@ -192,14 +208,14 @@ public final class TextClassifierTrainer {
                 .optAlpha(b.adversarialAlpha.floatValue())
                 .build();
         try (AdamW optimizer = AdamW.builder()
-                .setParameters(parameters)
+                .setParameters(trainable)
                 .setSchedule(schedule)
                 .optWeightDecay(HyperParameters.DEFAULT_WEIGHT_DECAY)
                 .optDecayFilter(AdamW.decayExceptBiasAndNorm())
                 .build()) {
             TrainingLoop.Builder<Batch<Item>> loop = TrainingLoop.<Batch<Item>>builder()
                     .setData((epoch, order) -> batcher.shuffled(items, item -> item.text().length(), order.nextLong()))
-                    .setTrainStep((batch, scope) -> loss(model, adversarial, batch, padId, scope))
+                    .setTrainStep((batch, scope) -> loss(model, adversarial, lossWeights, batch, padId, scope))
                     .setOptimizer(optimizer)
                     .setEpochs(hyper.epochs())
                     .optSeed(b.seed)
@@ -248,14 +264,20 @@ public final class TextClassifierTrainer {
         run.put("adversarial", b.adversarialEpsilon == null ? "off"
                 : "epsilon " + b.adversarialEpsilon + ", alpha " + b.adversarialAlpha);
         run.put("selection_metric", b.selection.key());
+        run.put("init_embeddings", String.valueOf(b.initEmbeddings == null ? null
+                : b.initEmbeddings.toAbsolutePath().normalize()) + (b.freezeEmbeddings ? ", frozen" : ""));
+        run.put("class_weights", String.valueOf(b.classWeights));
         run.put("train_data", b.train.size() + " examples, sha256 " + b.train.fingerprint());
         run.put("dev_data", b.dev == null ? "none" : b.dev.size() + " examples, sha256 " + b.dev.fingerprint());
         return run;
     }
 
-    /** Mean cross-entropy of the batch in training mode (dropout on), plus the adversarial terms when asked. */
-    private static NDArray loss(
-            TextClassifier model, AdversarialTraining adversarial, Batch<Item> batch, long padId, NDManager scope) {
+    /**
+     * Mean cross-entropy of the batch in training mode (dropout on), class-weighted when
+     * {@code classWeights} is not null, plus the adversarial terms when asked.
+     */
+    private static NDArray loss(TextClassifier model, AdversarialTraining adversarial, float[] classWeights,
+            Batch<Item> batch, long padId, NDManager scope) {
         List<EncodedText> rows = batch.items().stream().map(Item::text).toList();
         ClassifierInput input = EncodedText.toInput(rows, padId, scope);
         NDArray labels = scope.create(batch.items().stream().mapToLong(Item::label).toArray());
@@ -263,16 +285,30 @@ public final class TextClassifierTrainer {
         if (adversarial != null) {
             return adversarial.loss(parameters, input, labels, true);
         }
-        return ClassificationLoss.crossEntropy(model.classify(parameters, input, true).logits(), labels);
+        NDArray logits = model.classify(parameters, input, true).logits();
+        return classWeights == null ? ClassificationLoss.crossEntropy(logits, labels)
+                : ClassificationLoss.crossEntropy(logits, labels, scope.create(classWeights));
     }
 
-    private void writeProvenance(TrainingResult result, Optional<ClassificationMetrics> dev, double elapsed,
-            Long resumedFrom) throws IOException {
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    private void writeProvenance(ClassifierNetwork network, TrainingResult result,
+            Optional<ClassificationMetrics> dev, double elapsed, Long resumedFrom) throws IOException {
         JsonObject json = new JsonObject();
         json.addProperty("model", b.kind.cliName());
         if (b.init != null) {
             json.addProperty("init", b.init.toAbsolutePath().toString());
         }
+        if (network instanceof ScratchNetwork scratch && scratch.embeddingsFrom() != null) {
+            json.add("init_embeddings", scratch.embeddingsFrom().deepCopy());
+        }
+        json.add("class_weights", b.classWeights.provenance(network.labels(), classWeights));
         json.addProperty("train", b.train.source());
         json.addProperty("train_examples", b.train.size());
         if (b.dev != null) {
@@ -323,6 +359,9 @@ public final class TextClassifierTrainer {
         private Dataset dev;
         private Path outputDir;
         private Path init;
+        private Path initEmbeddings;
+        private boolean freezeEmbeddings;
+        private ClassWeights classWeights = ClassWeights.NONE;
         private Integer epochs;
         private Double maxMinutes;
         private Integer batchSize;
@@ -373,6 +412,28 @@ public final class TextClassifierTrainer {
         /** The Hugging Face checkpoint directory to fine-tune; required for BERT, refused otherwise. */
         public Builder init(Path init) {
             this.init = init;
+            return this;
+        }
+
+        /**
+         * A Hugging Face checkpoint directory whose {@code tokenizer.json} and word-embedding matrix a
+         * model trained from scratch starts from (see {@link PretrainedEmbeddings}); refused for BERT.
+         * Default none: a word vocabulary counted from the training data and random embeddings.
+         */
+        public Builder initEmbeddings(Path directory) {
+            this.initEmbeddings = directory;
+            return this;
+        }
+
+        /** Keeps the {@link #initEmbeddings} table fixed (Kim's "static"). Default false ("non-static"). */
+        public Builder freezeEmbeddings(boolean freeze) {
+            this.freezeEmbeddings = freeze;
+            return this;
+        }
+
+        /** The weight of each class in the training loss. Default {@link ClassWeights#NONE}. */
+        public Builder classWeights(ClassWeights weights) {
+            this.classWeights = weights;
             return this;
         }
 
@@ -516,6 +577,21 @@ public final class TextClassifierTrainer {
                 throw new UserInputException(kind.pretrained()
                         ? kind + " fine-tunes a checkpoint: give its Hugging Face directory with init(...) / --init"
                         : kind + " trains from scratch and takes no init(...) / --init directory");
+            }
+            if (initEmbeddings != null && kind.pretrained()) {
+                throw new IllegalArgumentException(kind + " takes its embeddings from init(...) / --init;"
+                        + " initEmbeddings(...) / --init-embeddings is for models trained from scratch");
+            }
+            if (freezeEmbeddings && initEmbeddings == null) {
+                throw new IllegalArgumentException("freezing embeddings needs pretrained ones: give"
+                        + " initEmbeddings(...) / --init-embeddings too");
+            }
+            if (classWeights == null) {
+                throw new IllegalArgumentException("class weights must not be null: use ClassWeights.NONE");
+            }
+            if (!classWeights.isNone() && adversarialEpsilon != null) {
+                throw new IllegalArgumentException("class weights and adversarial training cannot be combined yet:"
+                        + " drop --class-weights or --adversarial-epsilon");
             }
             if (maxMinutes != null && !(maxMinutes > 0)) {
                 throw new UserInputException("max minutes must be positive, got " + maxMinutes);

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code toolkit evaluate}: scores a model directory on labelled data. */
@@ -33,6 +34,7 @@ import java.util.concurrent.Callable;
             "Score a model directory on labelled data and print one JSON object:"
                     + " {\"n\", \"accuracy\", \"macro_f1\", \"mcc\", \"per_class\", \"confusion\"}.",
             "Labels the model has never seen count as errors and are listed under \"unknown_gold\".",
+            "Classes with examples and recall 0 are named in a one-line warning on stderr.",
             "With --attack-epsilon, \"under_attack\" holds the same metrics on adversarially perturbed embeddings.",
             "Files are read as train-classifier reads them (CSV, TSV by .tsv, TREC by .label)."
         })
@@ -89,6 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             ClassificationMetrics clean = classifier.evaluate(dataset, batch);
             json = clean.toJsonTree();
             ClassificationMetrics underAttack = null;
+            warnAboutMissedClasses(clean);
             if (attackEpsilon != null) {
                 underAttack = classifier.evaluateUnderAttack(dataset, batch, attackEpsilon);
                 JsonObject attacked = new JsonObject();
@@ -118,5 +121,23 @@ public final class EvaluateCommand implements Callable<Integer> {
             written.add(attackedFile.toString());
         }
         return written;
+    }
+
+    /**
+     * One line on stderr naming every class of the model with examples that it never got right (gold
+     * labels the model does not know are listed under "unknown_gold" instead).
+     */
+    private void warnAboutMissedClasses(ClassificationMetrics metrics) {
+        List<String> missed = metrics.perClass().entrySet().stream()
+                .filter(e -> e.getValue().support() > 0 && e.getValue().recall() == 0)
+                .filter(e -> !metrics.unknownGold().containsKey(e.getKey()))
+                .map(e -> e.getKey() + " (support " + e.getValue().support() + ")")
+                .toList();
+        if (!missed.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("warning: recall 0 for " + String.join(", ", missed)
+                    + ": the model never predicts these correctly; try --class-weights balanced when training");
+            err.flush();
+        }
     }
 }

@@ -49,7 +49,8 @@ import java.util.concurrent.Callable;
             "Classify each line {\"text\": \"...\", \"text_pair\": \"...\"} (text_pair optional) of --input and"
                     + " write, line for line in the same order, {\"label\", \"score\", \"probabilities\": {label: p},"
                     + " \"logits\": [...]} to --output; with --explain also \"explanation\": [{\"token\","
-                    + " \"weight\"}...], the most-attended tokens (bilstm-attention, transformer and bert).",
+                    + " \"weight\"}...], the most-attended tokens (bilstm-attention, transformer and bert) or, for"
+                    + " cnn, the tokens whose windows won the max-pooling, weighted by their share of the maps.",
             "A line that is not valid JSON or has no \"text\" string gets {\"error\": \"line N: ...\"} in its"
                     + " place; the other lines still run. Prints {\"lines\", \"predicted\", \"errors\"}.",
             "Works with model directories train-classifier wrote and with any Hugging Face"

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.cli;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.train.StopRequest;
 import dev.nlptoolkit.tasks.classify.ClassifierPlots;
+import dev.nlptoolkit.tasks.classify.ClassWeights;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.classify.HyperParameters;
@@ -44,7 +45,7 @@ import java.util.concurrent.Callable;
                     + " sets enough for " + HyperParameters.MIN_SCRATCH_STEPS + " updates, at most "
                     + HyperParameters.MAX_SCRATCH_EPOCHS + ") for rnn, lstm, bilstm-attention, rcnn; lr 5e-4,"
                     + " batch 64 for transformer; lr 3e-5, batch 32, 3 epochs,"
-                    + " 10%% warm-up and linear decay for bert.",
+                    + " 10%% warm-up and linear decay for bert; lr 1e-3, batch 50 for cnn.",
             "With --max-minutes, warm-up and decay are laid out over the steps that fit in the budget (rate"
                     + " measured over its first 5%%); training.json's schedule_plan says which plan ran.",
             "--resume continues checkpoints/last and refuses (exit 2, naming what differs) when a"
@@ -76,6 +77,23 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             description = "The Hugging Face checkpoint directory (config.json, model.safetensors, tokenizer.json)"
                     + " to fine-tune; required for bert.")
     Path init;
+
+    @Option(names = "--init-embeddings", paramLabel = "HF_DIR",
+            description = "For models trained from scratch: start from the tokenizer.json and word embeddings"
+                    + " (embeddings.word_embeddings.weight) of this Hugging Face checkpoint directory, e.g."
+                    + " all-MiniLM-L6-v2, instead of a vocabulary counted from --train. Default: none.")
+    Path initEmbeddings;
+
+    @Option(names = "--freeze-embeddings",
+            description = "Keep the --init-embeddings table fixed (Kim's static; default non-static:"
+                    + " trained). Default: ${DEFAULT-VALUE}.")
+    boolean freezeEmbeddings;
+
+    @Option(names = "--class-weights", paramLabel = "balanced|none|FILE", defaultValue = "none",
+            converter = ClassWeightsConverter.class,
+            description = "Weight each class in the loss: balanced = n / (k * count), scikit-learn's rule;"
+                    + " FILE = a JSON object from label to weight (others weigh 1). Default: ${DEFAULT-VALUE}.")
+    ClassWeights classWeights;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "The model directory to write.")
     Path out;
@@ -223,6 +241,10 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         if (init != null) {
             trainer.init(init);
         }
+        if (initEmbeddings != null) {
+            trainer.initEmbeddings(initEmbeddings);
+        }
+        trainer.freezeEmbeddings(freezeEmbeddings).classWeights(classWeights);
         if (epochs != null) {
             trainer.epochs(epochs);
         }

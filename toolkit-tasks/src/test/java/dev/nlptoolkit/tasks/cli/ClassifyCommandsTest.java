@@ -72,6 +72,25 @@ class ClassifyCommandsTest {
         assertEquals(DEV + 1, json.get("n").getAsInt());
         assertEquals(1, json.getAsJsonObject("unknown_gold").get("maybe").getAsInt());
         assertTrue(json.getAsJsonObject("per_class").has("spam"));
+        assertFalse(run.err().contains("warning"), run.err());
+    }
+
+    /** Ham messages labelled spam: the model gets none of them right, and says so in one line. */
+    @Test
+    void evaluateWarnsAboutAClassWithSupportAndRecallZero() throws Exception {
+        String mislabelled = "label\ttext\n"
+                + "spam\tOk lar... Joking wif u oni...\n"
+                + "spam\tI'll call you when I get home, see you later\n"
+                + "spam\tSorry, I'll call later in the meeting\n";
+        Path data = Files.writeString(tmp.resolve("mislabelled.tsv"), mislabelled);
+        Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString());
+        assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        JsonObject spam = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("per_class")
+                .getAsJsonObject("spam");
+        assertEquals(0.0, spam.get("recall").getAsDouble(), run.out());
+        List<String> warnings = run.err().lines().filter(line -> line.startsWith("warning")).toList();
+        assertEquals(List.of("warning: recall 0 for spam (support 3): the model never predicts these correctly;"
+                + " try --class-weights balanced when training"), warnings);
     }
 
     /** A vanishing perturbation changes nothing; a large one costs accuracy, unknown labels still counted. */
@@ -175,6 +194,15 @@ class ClassifyCommandsTest {
                 "--dev-fraction", "0.1", "--model", "lstm", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, twoDevSets.status());
         assertTrue(twoDevSets.err().contains("--dev or --dev-fraction, not both"), twoDevSets.err());
+        Execution frozen = Execution.of("train-classifier", "--train", dev.toString(), "--model", "cnn",
+                "--freeze-embeddings", "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, frozen.status());
+        assertTrue(frozen.err().contains("--init-embeddings"), frozen.err());
+        Execution weights = Execution.of("train-classifier", "--train", dev.toString(), "--model", "cnn",
+                "--class-weights", tmp.resolve("weights.json").toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, weights.status());
+        assertTrue(weights.err().contains("weights.json") && weights.err().contains("balanced"), weights.err());
+        assertFalse(Files.exists(tmp.resolve("x")), "nothing is written before the options are checked");
     }
 
     @Test

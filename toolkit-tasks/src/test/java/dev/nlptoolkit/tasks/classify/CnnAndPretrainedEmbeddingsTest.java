@@ -1,0 +1,295 @@
+package dev.nlptoolkit.tasks.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.SafeTensors;
+import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.tokenize.HfTokenizer;
+import dev.nlptoolkit.models.weights.StateDict;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kim CNN from scratch on a slice of the SMS Spam Collection, and every from-scratch kind started
+ * from the tokenizer and word embeddings of a tiny Hugging Face directory made here: tiny-bert's
+ * tokenizer.json (30,522 word pieces) and a seeded (30522, 8) {@code embeddings.word_embeddings.weight}.
+ */
+class CnnAndPretrainedEmbeddingsTest {
+
+    private static final int TRAIN = 600;
+    private static final int DEV = 200;
+    private static final int MAX_LENGTH = 48;
+    /** 12 steps an epoch at batch 50: the CNN, at its default rate, needs a few more epochs than the LSTMs. */
+    private static final int CNN_EPOCHS = 8;
+    private static final int SEED = 7;
+    private static final int BATCH = 50;
+    private static final int WORD_PIECES = 30522;
+    private static final int EMBEDDING = 8;
+    private static final float TOLERANCE = 1e-5f;
+    private static final String SPAM = "WINNER! You have won a free prize, call now to claim";
+
+    @TempDir static Path shared;
+    @TempDir Path tmp;
+
+    private static Dataset train;
+    private static Dataset dev;
+    private static TrainedClassifier cnn;
+    private static Path checkpoint;
+    private static float[] matrix;
+
+    @BeforeAll
+    static void trainOnce() throws Exception {
+        Fixtures.singleThreaded();
+        train = Dataset.of(Fixtures.smsSpam(0, TRAIN));
+        dev = Dataset.of(Fixtures.smsSpam(TRAIN, TRAIN + DEV));
+        cnn = trainer(ModelKind.CNN, shared.resolve("cnn")).epochs(CNN_EPOCHS).build().fit();
+        checkpoint = tinyCheckpoint(shared.resolve("tiny-hf"));
+    }
+
+    private static TextClassifierTrainer.Builder trainer(ModelKind kind, Path out) {
+        return TextClassifierTrainer.builder()
+                .model(kind)
+                .train(train)
+                .dev(dev)
+                .maxLength(MAX_LENGTH)
+                .batchSize(BATCH)
+                .seed(SEED)
+                .device(DeviceChoice.CPU)
+                .progress(false)
+                .outputDir(out);
+    }
+
+    /** A Hugging Face style directory: config.json, tiny-bert's tokenizer.json, one seeded embedding matrix. */
+    private static Path tinyCheckpoint(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.copy(Fixtures.tinyBert().resolve(HfTokenizer.TOKENIZER_FILE), dir.resolve(HfTokenizer.TOKENIZER_FILE));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"hidden_size\": 8}\n");
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(SEED);
+            NDArray weights = manager.randomNormal(new Shape(WORD_PIECES, EMBEDDING)).mul(0.5f);
+            matrix = weights.toFloatArray();
+            SafeTensors.write(dir.resolve("model.safetensors"),
+                    Map.of(PretrainedEmbeddings.TENSOR_NAMES.get(0), weights));
+        }
+        return dir;
+    }
+
+    private static JsonObject json(Path file) throws Exception {
+        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    }
+
+    /** The rows of {@link #matrix} at {@code pieces}, in that order. */
+    private static float[] rowsOfMatrix(long[] pieces) {
+        float[] rows = new float[pieces.length * EMBEDDING];
+        for (int r = 0; r < pieces.length; r++) {
+            System.arraycopy(matrix, Math.toIntExact(pieces[r]) * EMBEDDING, rows, r * EMBEDDING, EMBEDDING);
+        }
+        return rows;
+    }
+
+    private static long[] savedRows(Path dir) throws Exception {
+        return JsonParser.parseString(Files.readString(dir.resolve(TableRowTokenizer.ROWS_FILE))).getAsJsonArray()
+                .asList().stream().mapToLong(e -> e.getAsLong()).toArray();
+    }
+
+    private static float[] savedEmbeddings(Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            return SafeTensors.read(dir.resolve("model.safetensors"), manager)
+                    .get(PretrainedEmbeddings.EMBEDDING_PARAMETER).toFloatArray();
+        }
+    }
+
+    @Test
+    void theCnnLearnsSpamAndReloadsWithTheSamePredictions() throws Exception {
+        ClassificationMetrics metrics = cnn.devMetrics().orElseThrow();
+        // Always answering "ham" scores 0.87 on this slice.
+        assertTrue(metrics.accuracy() > 0.9, metrics.toJson());
+        JsonObject model = json(cnn.directory().resolve("config.json")).getAsJsonObject("model");
+        assertEquals("cnn", model.get("model_type").getAsString());
+        assertEquals("[3,4,5]", model.get("filter_widths").toString());
+        assertEquals(100, model.get("num_filters").getAsInt());
+        assertEquals(0.5, model.get("dropout").getAsDouble(), 1e-6);
+        List<TextInput> inputs = new ArrayList<>();
+        dev.examples().forEach(e -> inputs.add(TextInput.of(e.text())));
+        try (ClassifierModel loaded = ClassifierModel.load(cnn.directory(), DeviceChoice.CPU)) {
+            assertEquals(ModelKind.CNN, loaded.kind());
+            assertEquals(metrics.confusion(), loaded.evaluate(dev).confusion());
+            List<Prediction> batched = loaded.predict(inputs, 17, 0);
+            List<Prediction> single = loaded.predict(inputs, 1, 0);
+            for (int i = 0; i < inputs.size(); i++) {
+                assertArrayEquals(single.get(i).logits(), batched.get(i).logits(), TOLERANCE, "input " + i);
+            }
+        }
+    }
+
+    /** The words whose windows won the pooling, by their share of the maps: every word of a short text counts. */
+    @Test
+    void explainsWithTheWordsWhoseWindowsWonThePooling() throws Exception {
+        try (ClassifierModel loaded = ClassifierModel.load(cnn.directory(), DeviceChoice.CPU)) {
+            List<TokenWeight> all = loaded.predict(List.of(TextInput.of(SPAM)), 1, 100).get(0).explanation();
+            assertEquals(1.0, all.stream().mapToDouble(TokenWeight::weight).sum(), 1e-5, all.toString());
+            double previous = Double.POSITIVE_INFINITY;
+            for (TokenWeight w : all) {
+                assertTrue(w.weight() >= 0 && w.weight() <= previous, all.toString());
+                previous = w.weight();
+            }
+            List<TokenWeight> top = loaded.predict(List.of(TextInput.of(SPAM)), 1, 3).get(0).explanation();
+            assertEquals(all.subList(0, 3), top);
+            // a text shorter than every filter: its two words share all the maps
+            List<TokenWeight> shortText = loaded.predict(List.of(TextInput.of("free prize")), 1, 10).get(0)
+                    .explanation();
+            assertEquals(2, shortText.size(), shortText.toString());
+            assertEquals(1.0, shortText.get(0).weight() + shortText.get(1).weight(), 1e-5);
+        }
+    }
+
+    @Test
+    void frozenPretrainedEmbeddingsAreSavedWithTheirTokenizerAndNeverChange() throws Exception {
+        Path out = tmp.resolve("cnn-static");
+        TrainedClassifier result = trainer(ModelKind.CNN, out).initEmbeddings(checkpoint).freezeEmbeddings(true)
+                .epochs(1).build().fit();
+        assertTrue(result.training().steps() > 0);
+        assertTrue(Files.exists(out.resolve(HfTokenizer.TOKENIZER_FILE)));
+        assertFalse(Files.exists(out.resolve(ScratchNetwork.VOCABULARY_FILE)));
+        JsonObject config = json(out.resolve("config.json"));
+        assertEquals(HfTokenizer.TOKENIZER_FILE, config.get("tokenizer_file").getAsString());
+        JsonObject from = config.getAsJsonObject("embeddings_from");
+        assertEquals(checkpoint.toAbsolutePath().normalize().toString(), from.get("directory").getAsString());
+        assertEquals("embeddings.word_embeddings.weight", from.get("tensor").getAsString());
+        assertEquals("[30522,8]", from.get("shape").toString());
+        assertTrue(from.get("frozen").getAsBoolean());
+        assertEquals(from, json(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)).getAsJsonObject("init_embeddings"));
+        long[] rows = savedRows(out);
+        // the pieces of 600 text messages and the special tokens, in id order: [PAD] (0) first
+        assertEquals(0, rows[0]);
+        assertTrue(rows.length > 1000 && rows.length < WORD_PIECES / 4, "rows " + rows.length);
+        assertEquals(rows.length, from.get("table_rows").getAsInt());
+        assertEquals(rows.length, config.getAsJsonObject("model").get("vocab_size").getAsInt());
+        assertEquals(EMBEDDING, config.getAsJsonObject("model").get("embedding_size").getAsInt());
+        assertArrayEquals(rowsOfMatrix(rows), savedEmbeddings(out), "the static table is the checkpoint's rows");
+        try (ClassifierModel loaded = ClassifierModel.load(out, DeviceChoice.CPU)) {
+            assertEquals(result.devMetrics().orElseThrow().confusion(), loaded.evaluate(dev).confusion());
+            // word pieces of the checkpoint's tokenizer, special tokens left out
+            List<TokenWeight> words = loaded.predict(List.of(TextInput.of(SPAM)), 1, 100).get(0).explanation();
+            assertTrue(words.stream().anyMatch(w -> w.token().equals("winner")), words.toString());
+            assertTrue(words.stream().noneMatch(w -> w.token().equals("[CLS]")), words.toString());
+        }
+    }
+
+    @Test
+    void nonStaticEmbeddingsStartFromTheCheckpointAndTrain() throws Exception {
+        Path out = tmp.resolve("lstm-non-static");
+        trainer(ModelKind.LSTM, out).initEmbeddings(checkpoint).epochs(1).build().fit();
+        float[] trained = savedEmbeddings(out);
+        float[] start = rowsOfMatrix(savedRows(out));
+        int changed = 0;
+        for (int i = 0; i < start.length; i++) {
+            changed += trained[i] != start[i] ? 1 : 0;
+        }
+        // rows of word pieces in the training data move; AdamW's weight decay moves the rest a little too
+        assertTrue(changed > 0, "no embedding changed");
+        assertFalse(json(out.resolve("config.json")).getAsJsonObject("embeddings_from").get("frozen").getAsBoolean());
+    }
+
+    /** Every from-scratch kind takes the checkpoint's table as its embedding, the tokenizer's pad id as padding. */
+    @ParameterizedTest
+    @EnumSource(value = ModelKind.class, names = "BERT", mode = EnumSource.Mode.EXCLUDE)
+    void everyFromScratchKindStartsFromTheMatrix(ModelKind kind) throws Exception {
+        LabelMap labels = LabelMap.of(train.examples(), train.source());
+        try (NDManager manager = NDManager.newBaseManager();
+                ScratchNetwork network = ScratchNetwork.create(kind, PretrainedEmbeddings.open(checkpoint), false,
+                        train.examples(), labels, MAX_LENGTH, manager)) {
+            NDArray table = StateDict.of(network.model()).get(PretrainedEmbeddings.EMBEDDING_PARAMETER).getArray();
+            long[] pieces = ((TableRowTokenizer) network.tokenizer()).pieces();
+            assertArrayEquals(rowsOfMatrix(pieces), table.toFloatArray(), kind.toString());
+            assertEquals(0, network.tokenizer().padId());
+            assertEquals(DataType.FLOAT32, table.getDataType());
+        }
+    }
+
+    /** Pieces the training data never shows become [UNK]'s row; the others keep their order, as rows. */
+    @Test
+    void piecesOutsideTheTrainingDataBecomeTheUnknownRow() throws Exception {
+        LabelMap labels = LabelMap.of(train.examples(), train.source());
+        try (NDManager manager = NDManager.newBaseManager();
+                ScratchNetwork network = ScratchNetwork.create(ModelKind.CNN, PretrainedEmbeddings.open(checkpoint),
+                        true, train.examples(), labels, MAX_LENGTH, manager);
+                HfTokenizer original = HfTokenizer.builder().setPath(checkpoint).build()) {
+            TableRowTokenizer rows = (TableRowTokenizer) network.tokenizer();
+            long[] pieces = rows.pieces();
+            String text = "free call zyzzyva";
+            long[] ids = original.encode(List.of(text)).inputIds()[0];
+            long[] mapped = rows.encode(List.of(text)).inputIds()[0];
+            assertEquals(ids.length, mapped.length);
+            long unknown = Arrays.binarySearch(pieces, 100);
+            assertTrue(unknown >= 0, "[UNK] (id 100) has a row");
+            int unseen = 0;
+            for (int t = 0; t < ids.length; t++) {
+                int row = Arrays.binarySearch(pieces, ids[t]);
+                assertEquals(row >= 0 ? row : unknown, mapped[t], "token " + t);
+                unseen += row < 0 ? 1 : 0;
+            }
+            assertTrue(unseen > 0, "zyzzyva's pieces are not in 600 text messages");
+            assertEquals(original.tokens(text), rows.tokens(text));
+        }
+    }
+
+    @Test
+    void aBertClassifierAsInitEmbeddingsGivesItsBertPrefixedMatrix() throws Exception {
+        PretrainedEmbeddings embeddings = PretrainedEmbeddings.open(Fixtures.tinyBert());
+        assertEquals("bert.embeddings.word_embeddings.weight", embeddings.tensor());
+        assertEquals(WORD_PIECES, embeddings.rows());
+        assertEquals(32, embeddings.columns());
+    }
+
+    @Test
+    void badEmbeddingDirectoriesAndCombinationsSayWhatIsWrong() throws Exception {
+        Path noTokenizer = Files.createDirectories(tmp.resolve("no-tokenizer"));
+        CheckpointException missing =
+                assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noTokenizer));
+        assertTrue(missing.getMessage().contains("tokenizer.json"), missing.getMessage());
+
+        Path noMatrix = Files.createDirectories(tmp.resolve("no-matrix"));
+        Files.copy(checkpoint.resolve(HfTokenizer.TOKENIZER_FILE), noMatrix.resolve(HfTokenizer.TOKENIZER_FILE));
+        Files.copy(checkpoint.resolve("config.json"), noMatrix.resolve("config.json"));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SafeTensors.write(noMatrix.resolve("model.safetensors"),
+                    Map.of("pooler.dense.weight", manager.ones(new Shape(2, 2))));
+        }
+        CheckpointException none = assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noMatrix));
+        assertTrue(none.getMessage().contains("embeddings.word_embeddings.weight"), none.getMessage());
+
+        IllegalArgumentException bert = assertThrows(IllegalArgumentException.class, () -> trainer(ModelKind.BERT,
+                tmp.resolve("x")).init(Fixtures.tinyBert()).initEmbeddings(checkpoint).build());
+        assertTrue(bert.getMessage().contains("--init-embeddings"), bert.getMessage());
+        IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class,
+                () -> trainer(ModelKind.CNN, tmp.resolve("x")).freezeEmbeddings(true).build());
+        assertTrue(frozen.getMessage().contains("--init-embeddings"), frozen.getMessage());
+    }
+}
