@@ -328,7 +328,9 @@ public final class TextClassifierTrainer {
         json.addProperty("selection_metric", b.selection.key());
         json.addProperty("steps", result.steps());
         // The step of the checkpoint this call continued from; absent for a run from the start.
-        json.addProperty("resumed_from_step", resumedFrom);
+        if (resumedFrom != null) {
+            json.addProperty("resumed_from_step", resumedFrom);
+        }
         json.addProperty("stop_reason", result.reason().name().toLowerCase(Locale.ROOT));
         json.addProperty("best_step", result.bestStep());
         json.addProperty("evaluate_every", b.evaluateEvery);
