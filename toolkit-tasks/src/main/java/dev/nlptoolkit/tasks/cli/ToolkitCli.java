@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
             EvaluateCommand.class,
             PredictCommand.class,
             DemoCommand.class,
+            BenchCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {
 
