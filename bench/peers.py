@@ -105,8 +105,10 @@ def hf_model(impl):
     from transformers import BertConfig, BertForSequenceClassification
     config = BertConfig(vocab_size=VOCAB, hidden_size=HIDDEN, num_hidden_layers=LAYERS, num_attention_heads=HEADS,
                         intermediate_size=INTERMEDIATE, hidden_act="gelu", max_position_embeddings=POSITIONS,
-                        type_vocab_size=2, num_labels=LABELS)
-    return BertForSequenceClassification(config, attn_implementation=impl.removeprefix("hf-"))
+                        type_vocab_size=2, num_labels=LABELS, attn_implementation=impl.removeprefix("hf-"))
+    model = BertForSequenceClassification(config)
+    assert model.config._attn_implementation == impl.removeprefix("hf-"), model.config._attn_implementation
+    return model
 
 
 def bert_model(impl):

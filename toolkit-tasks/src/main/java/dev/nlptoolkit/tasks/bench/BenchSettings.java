@@ -1,5 +1,7 @@
 package dev.nlptoolkit.tasks.bench;
 
+import java.nio.file.Path;
+
 /**
  * How a benchmark runs.
  *
@@ -7,8 +9,10 @@ package dev.nlptoolkit.tasks.bench;
  * @param steps timed steps (or calls); the reported figure is their median
  * @param warmup untimed steps first, so that allocator caches and the JIT settle
  * @param seed for the random inputs and weights
+ * @param profile where to write libtorch's profiler trace (Chrome trace JSON) of the first timed step,
+ *     or null; that step is then slower and the figures are not comparable
  */
-public record BenchSettings(int threads, int steps, int warmup, long seed) {
+public record BenchSettings(int threads, int steps, int warmup, long seed, Path profile) {
 
     public static final int DEFAULT_STEPS = 10;
     public static final int DEFAULT_WARMUP = 3;

@@ -43,6 +43,20 @@ public final class Benchmarks {
                 Engine.getEngine("PyTorch").getVersion(), extras);
     }
 
+    /** Starts libtorch's profiler when {@code step} is the first timed one and a trace was asked for. */
+    static void profileBefore(BenchSettings settings, int step) {
+        if (settings.profile() != null && step == settings.warmup()) {
+            JniUtils.startProfile(false, true, true);
+        }
+    }
+
+    /** Stops the profiler after the first timed step and writes the trace. */
+    static void profileAfter(BenchSettings settings, int step) {
+        if (settings.profile() != null && step == settings.warmup()) {
+            JniUtils.stopProfile(settings.profile().toAbsolutePath().toString());
+        }
+    }
+
     /** A mode in force until closed; closing cannot fail. */
     interface Mode extends AutoCloseable {
         @Override

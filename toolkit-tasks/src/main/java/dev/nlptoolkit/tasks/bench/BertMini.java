@@ -137,11 +137,13 @@ final class BertMini {
             for (int i = 0; i < settings.totalSteps(); i++) {
                 try (NDManager scope = manager.newSubManager()) {
                     batch.tempAttach(scope);
+                    Benchmarks.profileBefore(settings, i);
                     long start = System.nanoTime();
                     BertInput input = BertInput.of(batch.get(0), batch.get(1), batch.get(2));
                     NDArray logits = model.forward(store, input, false).logits();
                     logits.getFloat(0, 0);
                     long elapsed = System.nanoTime() - start;
+                    Benchmarks.profileAfter(settings, i);
                     if (i >= settings.warmup()) {
                         nanos.add(elapsed);
                     }

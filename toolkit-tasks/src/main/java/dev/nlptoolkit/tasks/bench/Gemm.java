@@ -18,10 +18,12 @@ final class Gemm {
         NDArray b = manager.randomUniform(-1, 1, new Shape(N, N));
         long[] nanos = new long[settings.steps()];
         for (int i = 0; i < settings.totalSteps(); i++) {
+            Benchmarks.profileBefore(settings, i);
             long start = System.nanoTime();
             // libtorch computes eagerly on the CPU: the product is done when matMul returns
             try (NDArray c = a.matMul(b)) {
                 long elapsed = System.nanoTime() - start;
+                Benchmarks.profileAfter(settings, i);
                 if (i >= settings.warmup()) {
                     nanos[i - settings.warmup()] = elapsed;
                 }

@@ -41,12 +41,15 @@ final class TrainingBench {
                 .setEpochs(1)
                 .optSeed(settings.seed())
                 .optStepListener((done, stepLoss, stepNanos) -> {
-                    long timed = done - 1 - settings.warmup();
-                    if (timed >= 0) {
-                        nanos[(int) timed] = stepNanos;
+                    int index = (int) done - 1;
+                    Benchmarks.profileAfter(settings, index);
+                    if (index >= settings.warmup()) {
+                        nanos[index - settings.warmup()] = stepNanos;
                     }
+                    Benchmarks.profileBefore(settings, index + 1);
                 })
                 .build();
+        Benchmarks.profileBefore(settings, 0);
         try {
             loop.run(manager);
         } catch (IOException e) {

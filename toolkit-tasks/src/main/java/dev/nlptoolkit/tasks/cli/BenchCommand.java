@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code toolkit bench}: times one workload and prints one JSON line. */
@@ -42,11 +43,16 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Untimed steps first. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+    @Option(names = "--profile", paramLabel = "TRACE.json",
+            description = "Write libtorch's profiler trace of the first timed step (Chrome trace format; that step"
+                    + " is then slower). Default: none.")
+    Path profile;
+
     @Spec private CommandSpec spec;
 
     @Override
     public Integer call() {
-        BenchSettings settings = new BenchSettings(threads, steps, warmup, BenchSettings.DEFAULT_SEED);
+        BenchSettings settings = new BenchSettings(threads, steps, warmup, BenchSettings.DEFAULT_SEED, profile);
         BenchResult result = Benchmarks.run(workload, settings);
         PrintWriter out = spec.commandLine().getOut();
         out.println(result.toJson());
