@@ -12,6 +12,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.linear.Linears;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -73,7 +75,7 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
     private NDArray project(ParameterStore ps, NDArray x, int fromRow, int toRow, boolean training) {
         NDArray w = ps.getValue(inProjWeight, x.getDevice(), training).get(fromRow + ":" + toRow);
         NDArray b = ps.getValue(inProjBias, x.getDevice(), training).get(fromRow + ":" + toRow);
-        return Linear.linear(x, w, b).singletonOrThrow();
+        return Linears.linear(x, w, b);
     }
 
     /**
@@ -88,7 +90,7 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
                 query, keyValue.key(), keyValue.value(), visible, dropout, training);
         // (B, N, Tq, H) -> (B, Tq, E)
         NDArray merged = ScaledDotProductAttention.mergeHeads(r.output());
-        NDArray out = outProj.forward(ps, new NDList(merged), training).singletonOrThrow();
+        NDArray out = Linears.forward(ps, outProj, merged, training);
         return new AttentionOutput(out, r.probabilities());
     }
 

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.attention.ScaledDotProductAttention;
+import dev.nlptoolkit.models.linear.Linears;
 
 /**
  * BERT's multi-head self-attention (Devlin et al. 2019; Vaswani et al. 2017): query, key and value
@@ -54,7 +55,7 @@ public final class BertSelfAttention extends AbstractBlock {
     }
 
     private static NDArray project(Linear linear, ParameterStore parameterStore, NDArray x, boolean training) {
-        return linear.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        return Linears.forward(parameterStore, linear, x, training);
     }
 
     /** Hidden (B, T, E) and attention mask (B, T) -> context (B, T, E) and probabilities (B, N, T, T). */
