@@ -36,8 +36,13 @@ public final class Benchmarks {
         }
     }
 
+    /**
+     * @param times wall times of the timed steps, which {@code throughput} comes from
+     * @param cpu process CPU times of the same steps, reported as {@code cpu_ms}, their median
+     */
     static BenchResult result(Workload workload, double throughput, BenchSettings settings, StepTimes times,
-            JsonObject extras) {
+            StepTimes cpu, JsonObject extras) {
+        extras.addProperty("cpu_ms", BenchResult.round(cpu.quantileMillis(0.5)));
         extras.add("jvm", jvm());
         return new BenchResult(workload, throughput, settings, times.spread(), ProcessMemory.peakRssMib(),
                 Engine.getEngine("PyTorch").getVersion(), extras);

@@ -99,57 +99,66 @@ final class BertMini {
                 .optWeightDecay(WEIGHT_DECAY)
                 .optDecayFilter(AdamW.decayExceptBiasAndNorm())
                 .build()) {
-            StepTimes times = TrainingBench.time(settings, batch(manager, TRAIN_BATCH, LENGTH), batch -> {
+            TrainingBench.Timed times = TrainingBench.time(settings, batch(manager, TRAIN_BATCH, LENGTH), batch -> {
                 BertInput input = BertInput.of(batch.get(0), batch.get(1), batch.get(2));
                 return model.loss(model.forward(store, input, true).logits(), batch.get(3));
             }, adamW, manager);
-            double tokensPerSecond = (double) TRAIN_BATCH * LENGTH / times.medianSeconds();
+            double tokensPerSecond = (double) TRAIN_BATCH * LENGTH / times.wall().medianSeconds();
             double flops = trainFlopsPerToken(LENGTH);
             JsonObject extras = new JsonObject();
             extras.addProperty("flops_per_token", flops);
             extras.addProperty("flops_formula", "3 L (8 H^2 + 4 H I + 4 T H)");
             extras.addProperty("gflops", BenchResult.round(tokensPerSecond * flops / 1e9));
-            return Benchmarks.result(Workload.BERT_TRAIN, tokensPerSecond, settings, times, extras);
+            return Benchmarks.result(Workload.BERT_TRAIN, tokensPerSecond, settings, times.wall(), times.cpu(),
+                    extras);
         }
     }
 
     static BenchResult infer(BenchSettings settings, NDManager manager) {
-        StepTimes times = timeInference(settings, manager, INFER_BATCH, LENGTH);
-        return Benchmarks.result(Workload.BERT_INFER, INFER_BATCH / times.medianSeconds(), settings, times,
-                new JsonObject());
+        TrainingBench.Timed times = timeInference(settings, manager, INFER_BATCH, LENGTH);
+        return Benchmarks.result(Workload.BERT_INFER, INFER_BATCH / times.wall().medianSeconds(), settings,
+                times.wall(), times.cpu(), new JsonObject());
     }
 
     static BenchResult latency(BenchSettings settings, NDManager manager) {
-        StepTimes times = timeInference(settings, manager, 1, LATENCY_LENGTH);
+        TrainingBench.Timed times = timeInference(settings, manager, 1, LATENCY_LENGTH);
+        StepTimes wall = times.wall();
         JsonObject extras = new JsonObject();
-        extras.addProperty("p50_ms", BenchResult.round(times.quantileMillis(0.5)));
-        extras.addProperty("p99_ms", BenchResult.round(times.quantileMillis(0.99)));
-        return Benchmarks.result(Workload.BERT_LATENCY, times.quantileMillis(0.5), settings, times, extras);
+        extras.addProperty("p50_ms", BenchResult.round(wall.quantileMillis(0.5)));
+        extras.addProperty("p99_ms", BenchResult.round(wall.quantileMillis(0.99)));
+        return Benchmarks.result(Workload.BERT_LATENCY, wall.quantileMillis(0.5), settings, wall, times.cpu(),
+                extras);
     }
 
     /** Forward passes without gradient recording or dropout, each in its own scope. */
-    private static StepTimes timeInference(BenchSettings settings, NDManager manager, int batchSize, int length) {
+    private static TrainingBench.Timed timeInference(BenchSettings settings, NDManager manager, int batchSize,
+            int length) {
         BertForSequenceClassification model = model(manager);
         ParameterStore store = new ParameterStore(manager, false);
         NDList batch = batch(manager, batchSize, length);
         List<Long> nanos = new ArrayList<>();
+        List<Long> cpuNanos = new ArrayList<>();
         try (var noGradient = Benchmarks.withoutGradients()) {
             for (int i = 0; i < settings.totalSteps(); i++) {
                 try (NDManager scope = manager.newSubManager()) {
                     batch.tempAttach(scope);
                     Benchmarks.profileBefore(settings, i);
                     long start = System.nanoTime();
+                    long cpuStart = ProcessCpu.nanos();
                     BertInput input = BertInput.of(batch.get(0), batch.get(1), batch.get(2));
                     NDArray logits = model.forward(store, input, false).logits();
                     logits.getFloat(0, 0);
                     long elapsed = System.nanoTime() - start;
+                    long cpu = ProcessCpu.nanos() - cpuStart;
                     Benchmarks.profileAfter(settings, i);
                     if (i >= settings.warmup()) {
                         nanos.add(elapsed);
+                        cpuNanos.add(cpu);
                     }
                 }
             }
         }
-        return new StepTimes(nanos.stream().mapToLong(Long::longValue).toArray());
+        return new TrainingBench.Timed(new StepTimes(nanos.stream().mapToLong(Long::longValue).toArray()),
+                new StepTimes(cpuNanos.stream().mapToLong(Long::longValue).toArray()));
     }
 }

@@ -17,15 +17,19 @@ final class Gemm {
         NDArray a = manager.randomUniform(-1, 1, new Shape(N, N));
         NDArray b = manager.randomUniform(-1, 1, new Shape(N, N));
         long[] nanos = new long[settings.steps()];
+        long[] cpuNanos = new long[settings.steps()];
         for (int i = 0; i < settings.totalSteps(); i++) {
             Benchmarks.profileBefore(settings, i);
             long start = System.nanoTime();
+            long cpuStart = ProcessCpu.nanos();
             // libtorch computes eagerly on the CPU: the product is done when matMul returns
             try (NDArray c = a.matMul(b)) {
                 long elapsed = System.nanoTime() - start;
+                long cpu = ProcessCpu.nanos() - cpuStart;
                 Benchmarks.profileAfter(settings, i);
                 if (i >= settings.warmup()) {
                     nanos[i - settings.warmup()] = elapsed;
+                    cpuNanos[i - settings.warmup()] = cpu;
                 }
             }
         }
@@ -33,6 +37,7 @@ final class Gemm {
         double flops = 2.0 * N * N * N;
         JsonObject extras = new JsonObject();
         extras.addProperty("flops_per_step", flops);
-        return Benchmarks.result(Workload.GEMM, flops / times.medianSeconds() / 1e9, settings, times, extras);
+        return Benchmarks.result(Workload.GEMM, flops / times.medianSeconds() / 1e9, settings, times,
+                new StepTimes(cpuNanos), extras);
     }
 }

@@ -49,13 +49,13 @@ final class LstmTrain {
                 .setSchedule(LearningRateSchedule.constant(LR))
                 .optWeightDecay(0)
                 .build()) {
-            StepTimes times = TrainingBench.time(settings, new NDList(ids, mask, labels), batch -> {
+            TrainingBench.Timed times = TrainingBench.time(settings, new NDList(ids, mask, labels), batch -> {
                 ClassifierInput input = ClassifierInput.of(batch.get(0), batch.get(1));
                 return ClassificationLoss.crossEntropy(model.classify(store, input, true).logits(), batch.get(2));
             }, adam, manager);
             double tokens = (double) BATCH * TOKENS;
-            return Benchmarks.result(Workload.LSTM_TRAIN, tokens / times.medianSeconds(), settings, times,
-                    new JsonObject());
+            return Benchmarks.result(Workload.LSTM_TRAIN, tokens / times.wall().medianSeconds(), settings,
+                    times.wall(), times.cpu(), new JsonObject());
         }
     }
 }

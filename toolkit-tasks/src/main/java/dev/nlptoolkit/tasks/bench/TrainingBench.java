@@ -27,9 +27,11 @@ final class TrainingBench {
      * steps. The batch is attached to each step's scope for the step, so the arrays the forward pass
      * makes from it are freed with the scope instead of piling up in {@code manager}.
      */
-    static StepTimes time(BenchSettings settings, NDList batch, Function<NDList, NDArray> loss, Optimizer optimizer,
+    static Timed time(BenchSettings settings, NDList batch, Function<NDList, NDArray> loss, Optimizer optimizer,
             NDManager manager) {
         long[] nanos = new long[settings.steps()];
+        long[] cpuNanos = new long[settings.steps()];
+        long[] cpuBefore = {0};
         List<Integer> oneEpoch = Collections.nCopies(settings.totalSteps(), 0);
         TrainingLoop<Integer> loop = TrainingLoop.<Integer>builder()
                 .setData((epoch, order) -> oneEpoch)
@@ -43,18 +45,25 @@ final class TrainingBench {
                 .optStepListener((done, stepLoss, stepNanos) -> {
                     int index = (int) done - 1;
                     Benchmarks.profileAfter(settings, index);
+                    long cpu = ProcessCpu.nanos();
                     if (index >= settings.warmup()) {
                         nanos[index - settings.warmup()] = stepNanos;
+                        cpuNanos[index - settings.warmup()] = cpu - cpuBefore[0];
                     }
                     Benchmarks.profileBefore(settings, index + 1);
+                    cpuBefore[0] = ProcessCpu.nanos();
                 })
                 .build();
         Benchmarks.profileBefore(settings, 0);
+        cpuBefore[0] = ProcessCpu.nanos();
         try {
             loop.run(manager);
         } catch (IOException e) {
             throw new UncheckedIOException("a benchmark writes no files, yet the training loop failed", e);
         }
-        return new StepTimes(nanos);
+        return new Timed(new StepTimes(nanos), new StepTimes(cpuNanos));
     }
+
+    /** Wall and process CPU times of the timed steps. */
+    record Timed(StepTimes wall, StepTimes cpu) {}
 }
