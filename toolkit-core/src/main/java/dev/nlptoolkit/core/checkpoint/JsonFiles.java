@@ -16,12 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads and writes the small JSON files of a model directory, naming the file in every error. */
-final class JsonFiles {
+public final class JsonFiles {
 
     private JsonFiles() {}
 
     /** Parses {@code file} as strict JSON (no comments, no trailing content) holding one object. */
-    static JsonObject readObject(Path file) throws CheckpointException {
+    public static JsonObject readObject(Path file) throws CheckpointException {
         String text;
         try {
             text = Files.readString(file);
@@ -50,7 +50,7 @@ final class JsonFiles {
      * Writes {@code object} atomically, indented by two spaces as transformers writes its JSON; nulls
      * are kept, since a config key set to null (e.g. {@code bos_token_id}) differs from an absent one.
      */
-    static void writeObject(Path file, JsonObject object) throws IOException {
+    public static void writeObject(Path file, JsonObject object) throws IOException {
         String json = new GsonBuilder()
                 .setPrettyPrinting()
                 .disableHtmlEscaping()

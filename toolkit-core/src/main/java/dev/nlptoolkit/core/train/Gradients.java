@@ -47,8 +47,12 @@ public final class Gradients {
         }
     }
 
-    /** Runs {@code update} with autograd recording off, restoring the previous mode afterwards. */
-    static <T> T withoutRecording(Supplier<T> update) {
+    /**
+     * Runs {@code update} with autograd recording off on the calling thread, restoring its previous mode
+     * afterwards. libtorch keeps the mode per thread and a new thread starts recording, so inference
+     * on any thread but the engine's first one needs this.
+     */
+    public static <T> T withoutRecording(Supplier<T> update) {
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         try {

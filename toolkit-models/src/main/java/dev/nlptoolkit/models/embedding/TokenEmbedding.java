@@ -1,9 +1,9 @@
 package dev.nlptoolkit.models.embedding;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -83,15 +83,27 @@ public final class TokenEmbedding extends AbstractBlock {
         return new Shape[] {inputShapes[0].add(embeddingSize)};
     }
 
-    /** Draws the table with {@code base}, then zeroes the padding row, as torch does for {@code padding_idx}. */
+    /**
+     * Draws the table with {@code base}, then zeroes the padding row, as torch does for {@code padding_idx}.
+     * By {@code where}, not an indexed set: DJL's set goes through libtorch's deprecated
+     * AutoNonVariableTypeMode, whose warning would reach every command's stderr.
+     */
     private record PaddingRowZero(Initializer base, int paddingId) implements Initializer {
         @Override
         public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
             NDArray table = base.initialize(manager, shape, dataType);
-            if (paddingId != NO_PADDING) {
-                table.set(new NDIndex(paddingId), 0f);
+            if (paddingId == NO_PADDING) {
+                return table;
             }
-            return table;
+            try (NDManager scratch = manager.newSubManager()) {
+                // (V, E): true on every row but the padding one.
+                NDArray keep = scratch.arange(Math.toIntExact(shape.get(0))).neq(paddingId).reshape(-1, 1)
+                        .broadcast(shape);
+                NDArray zeroed = NDArrays.where(keep, table, scratch.zeros(shape, dataType));
+                zeroed.attach(manager);
+                table.close();
+                return zeroed;
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.nlptoolkit.models.weights;
 
+import dev.nlptoolkit.core.train.Gradients;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -128,9 +130,22 @@ public final class StateDict {
         if (!missing.isEmpty() || !unexpected.isEmpty() || !shapes.isEmpty()) {
             throw new WeightMismatchException(source, missing, unexpected, shapes);
         }
-        for (Map.Entry<String, NDArray> e : renamed.entrySet()) {
-            NDArray target = params.get(e.getKey()).getArray();
-            e.getValue().toType(target.getDataType(), false).copyTo(target);
-        }
+        Gradients.withoutRecording(() -> {
+            for (Map.Entry<String, NDArray> e : renamed.entrySet()) {
+                copyInto(e.getValue().toType(params.get(e.getKey()).getArray().getDataType(), false),
+                        params.get(e.getKey()).getArray());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Overwrites {@code target} with {@code value} in place, as {@code target * 0 + value}: exact for the
+     * finite values a freshly initialised parameter holds (-0 + v is v). DJL's {@code copyTo} goes through
+     * libtorch's deprecated AutoNonVariableTypeMode, whose warning would reach the stderr of every command
+     * that loads a model.
+     */
+    private static void copyInto(NDArray value, NDArray target) {
+        target.muli(0).addi(value);
     }
 }

@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.JsonFiles;
 import dev.nlptoolkit.core.tokenize.HfTokenizer;
 import dev.nlptoolkit.core.tokenize.TextTokenizer;
 import dev.nlptoolkit.models.bert.BertCheckpoint;
@@ -11,6 +12,9 @@ import dev.nlptoolkit.models.weights.WeightMismatchException;
 
 import ai.djl.ndarray.NDManager;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +24,8 @@ import java.util.List;
 /**
  * A Hugging Face {@code BertForSequenceClassification} with its {@code tokenizer.json}. Saved as
  * transformers saves it, labels in config.json, so {@code from_pretrained} loads it with its labels.
+ * The token limit it trained at is saved as {@code model_max_length} in {@value #TOKENIZER_CONFIG_FILE},
+ * where transformers' tokenizers read it too, so that scoring truncates as training did.
  */
 final class BertNetwork implements ClassifierNetwork {
 
@@ -27,17 +33,26 @@ final class BertNetwork implements ClassifierNetwork {
     static final List<String> TOKENIZER_FILES =
             List.of(HfTokenizer.TOKENIZER_FILE, "tokenizer_config.json", "special_tokens_map.json", "vocab.txt");
 
-    /** BERT checkpoints are pre-trained on at most this many positions, whatever the table holds. */
+    static final String TOKENIZER_CONFIG_FILE = "tokenizer_config.json";
+    static final String MODEL_MAX_LENGTH_KEY = "model_max_length";
+
+    /**
+     * BERT checkpoints are pre-trained on at most this many positions, whatever the table holds: the
+     * limit of a directory whose tokenizer config does not say (transformers writes 1e30 then).
+     */
     private static final int MAX_PRETRAINED_LENGTH = 512;
 
     private final BertForSequenceClassification model;
     private final HfTokenizer tokenizer;
     private final LabelMap labels;
     private final Path tokenizerSource;
+    private final int maxLength;
 
-    private BertNetwork(BertForSequenceClassification model, HfTokenizer tokenizer, Path tokenizerSource) {
+    private BertNetwork(
+            BertForSequenceClassification model, HfTokenizer tokenizer, Path tokenizerSource, int maxLength) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.maxLength = maxLength;
         this.labels = new LabelMap(model.getConfig().labels());
         this.tokenizerSource = tokenizerSource;
     }
@@ -58,10 +73,13 @@ final class BertNetwork implements ClassifierNetwork {
             throw new CheckpointException(initDir, e.getMessage(), e);
         }
         int length = Math.min(maxLength, model.getConfig().maxPositionEmbeddings());
-        return new BertNetwork(model, tokenizer(initDir, length), initDir);
+        return new BertNetwork(model, tokenizer(initDir, length), initDir, length);
     }
 
-    /** A saved classifier, labels from its config.json. */
+    /**
+     * A saved classifier, labels from its config.json, token limit from its tokenizer config (else
+     * {@value #MAX_PRETRAINED_LENGTH}), never above the position table.
+     */
     static BertNetwork load(Path dir, NDManager manager) throws IOException, CheckpointException {
         BertForSequenceClassification model;
         try {
@@ -69,8 +87,27 @@ final class BertNetwork implements ClassifierNetwork {
         } catch (WeightMismatchException e) {
             throw new CheckpointException(dir, e.getMessage(), e);
         }
-        int length = Math.min(MAX_PRETRAINED_LENGTH, model.getConfig().maxPositionEmbeddings());
-        return new BertNetwork(model, tokenizer(dir, length), dir);
+        int length = Math.min(savedMaxLength(dir), model.getConfig().maxPositionEmbeddings());
+        return new BertNetwork(model, tokenizer(dir, length), dir, length);
+    }
+
+    /** {@code model_max_length} of the directory's tokenizer config when it holds a real limit. */
+    private static int savedMaxLength(Path dir) throws IOException, CheckpointException {
+        Path file = dir.resolve(TOKENIZER_CONFIG_FILE);
+        if (!Files.isRegularFile(file)) {
+            return MAX_PRETRAINED_LENGTH;
+        }
+        JsonObject config = JsonFiles.readObject(file);
+        JsonElement value = config.get(MODEL_MAX_LENGTH_KEY);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            return MAX_PRETRAINED_LENGTH;
+        }
+        double limit = value.getAsDouble();
+        if (limit < 1) {
+            throw new CheckpointException(file, MODEL_MAX_LENGTH_KEY + " must be at least 1, got " + value);
+        }
+        // transformers writes int(1e30) for "no limit known".
+        return limit > Integer.MAX_VALUE ? MAX_PRETRAINED_LENGTH : (int) limit;
     }
 
     private static HfTokenizer tokenizer(Path dir, int maxLength) throws IOException, CheckpointException {
@@ -85,6 +122,11 @@ final class BertNetwork implements ClassifierNetwork {
     @Override
     public ModelKind kind() {
         return ModelKind.BERT;
+    }
+
+    @Override
+    public int maxLength() {
+        return maxLength;
     }
 
     @Override
@@ -115,15 +157,23 @@ final class BertNetwork implements ClassifierNetwork {
     @Override
     public void save(Path dir) throws IOException {
         BertCheckpoint.save(model, dir);
-        if (Files.isSameFile(dir, tokenizerSource)) {
-            return;
-        }
-        for (String name : TOKENIZER_FILES) {
-            Path source = tokenizerSource.resolve(name);
-            if (Files.isRegularFile(source)) {
-                Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        if (!Files.isSameFile(dir, tokenizerSource)) {
+            for (String name : TOKENIZER_FILES) {
+                Path source = tokenizerSource.resolve(name);
+                if (Files.isRegularFile(source)) {
+                    Files.copy(source, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         }
+        Path tokenizerConfig = dir.resolve(TOKENIZER_CONFIG_FILE);
+        JsonObject config;
+        try {
+            config = Files.isRegularFile(tokenizerConfig) ? JsonFiles.readObject(tokenizerConfig) : new JsonObject();
+        } catch (CheckpointException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        config.addProperty(MODEL_MAX_LENGTH_KEY, maxLength);
+        JsonFiles.writeObject(tokenizerConfig, config);
     }
 
     @Override

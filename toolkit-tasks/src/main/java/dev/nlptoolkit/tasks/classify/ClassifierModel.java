@@ -73,6 +73,25 @@ public final class ClassifierModel implements AutoCloseable {
         return network.labels().labels();
     }
 
+    /** The most tokens per input (special tokens included) the model reads; longer inputs are truncated. */
+    public int maxLength() {
+        return network.maxLength();
+    }
+
+    /**
+     * Tokenises {@code inputs} (truncating each to {@link #maxLength()}) and groups them into batches of
+     * at most {@code batchSize} inputs of similar token length, for {@link #predict(EncodedInputs)}.
+     * Uses only the tokenizer: safe to call on one thread while another predicts.
+     */
+    public EncodedInputs encode(List<TextInput> inputs, int batchSize) {
+        return Inference.encode(network, inputs, batchSize);
+    }
+
+    /** Predicts inputs {@link #encode encoded} before, without explanations; the results are in input order. */
+    public List<Prediction> predict(EncodedInputs inputs) {
+        return Inference.predict(network, manager, inputs);
+    }
+
     /** Predicts {@code inputs} in batches of {@value #DEFAULT_BATCH_SIZE}, without explanations. */
     public List<Prediction> predict(List<TextInput> inputs) {
         return predict(inputs, DEFAULT_BATCH_SIZE, 0);

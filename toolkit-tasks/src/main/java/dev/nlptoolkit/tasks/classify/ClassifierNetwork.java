@@ -30,6 +30,9 @@ sealed interface ClassifierNetwork extends AutoCloseable permits BertNetwork, Sc
 
     LabelMap labels();
 
+    /** The most tokens per input, special tokens included, that the tokenizer keeps: the limit it trained at. */
+    int maxLength();
+
     /** The token id that stands for a text without tokens (see {@link EncodedText#encode}). */
     long emptyTextId();
 

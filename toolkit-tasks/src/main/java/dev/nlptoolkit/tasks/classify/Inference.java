@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
 import dev.nlptoolkit.core.tokenize.TextTokens;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.models.adversarial.AdversarialTraining;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
@@ -19,7 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
-/** Batched prediction: inputs of similar length share a batch; results come back in input order. */
+/**
+ * Batched prediction: inputs of similar length share a batch; results come back in input order.
+ * Autograd recording is turned off on the calling thread for the forward passes (libtorch keeps the
+ * mode per thread, and a thread other than the engine's first one starts with it on).
+ */
 final class Inference {
 
     private Inference() {}
@@ -31,7 +36,34 @@ final class Inference {
      */
     static List<Prediction> predict(
             ClassifierNetwork network, NDManager manager, List<TextInput> inputs, int batchSize, int topK) {
-        return inLengthOrder(inputs, batchSize, (indices, items) -> predictBatch(network, manager, items, topK));
+        return Gradients.withoutRecording(() -> inLengthOrder(inputs, batchSize,
+                (indices, items) -> predictBatch(network, manager, items, encode(network, items), topK)));
+    }
+
+    /**
+     * Encodes {@code inputs} and groups them by token length into batches of at most {@code batchSize}:
+     * which inputs share a batch depends only on the inputs and their order.
+     */
+    static EncodedInputs encode(ClassifierNetwork network, List<TextInput> inputs, int batchSize) {
+        requireBatchSize(batchSize);
+        List<EncodedText> encoded = encode(network, inputs);
+        List<Batch<EncodedText>> batches =
+                LengthBucketBatcher.builder().setBatchSize(batchSize).build().ordered(encoded, EncodedText::length);
+        return new EncodedInputs(inputs.size(), batches);
+    }
+
+    /** Predicts inputs {@link #encode encoded} before, without explanations; results in input order. */
+    static List<Prediction> predict(ClassifierNetwork network, NDManager manager, EncodedInputs inputs) {
+        return Gradients.withoutRecording(() -> {
+            Prediction[] results = new Prediction[inputs.size()];
+            for (Batch<EncodedText> batch : inputs.batches()) {
+                List<Prediction> predictions = predictBatch(network, manager, null, batch.items(), 0);
+                for (int i = 0; i < batch.size(); i++) {
+                    results[batch.indices()[i]] = predictions.get(i);
+                }
+            }
+            return Arrays.asList(results);
+        });
     }
 
     /**
@@ -63,9 +95,7 @@ final class Inference {
 
     /** Runs inputs of similar length together and returns the results in input order. */
     private static List<Prediction> inLengthOrder(List<TextInput> inputs, int batchSize, BatchRun run) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
-        }
+        requireBatchSize(batchSize);
         // Character length stands in for token length: close enough to group inputs, and free.
         List<Batch<TextInput>> batches = LengthBucketBatcher.builder().setBatchSize(batchSize).build()
                 .ordered(inputs, input -> input.text().length()
@@ -78,6 +108,12 @@ final class Inference {
             }
         }
         return Arrays.asList(results);
+    }
+
+    private static void requireBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
     }
 
     private static List<EncodedText> encode(ClassifierNetwork network, List<TextInput> items) {
@@ -98,16 +134,16 @@ final class Inference {
         return out;
     }
 
-    private static List<Prediction> predictBatch(
-            ClassifierNetwork network, NDManager manager, List<TextInput> items, int topK) {
-        List<EncodedText> encoded = encode(network, items);
+    /** {@code items} are the texts of {@code encoded}, needed only to explain ({@code topK > 0}). */
+    private static List<Prediction> predictBatch(ClassifierNetwork network, NDManager manager, List<TextInput> items,
+            List<EncodedText> encoded, int topK) {
         try (NDManager scope = manager.newSubManager()) {
             ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
             ClassifierOutput output = network.model().classify(new ParameterStore(scope, false), input, false);
             NDArray weights = output.tokenWeights();
             float[] tokenWeights = topK > 0 && weights != null ? weights.toFloatArray() : null;
             int width = Math.toIntExact(input.tokenIds().getShape().get(1));
-            return predictions(network.labels(), output.logits().toFloatArray(), items.size(), b -> tokenWeights == null
+            return predictions(network.labels(), output.logits().toFloatArray(), encoded.size(), b -> tokenWeights == null
                     ? List.of()
                     : explain(network, items.get(b).text(), encoded.get(b).length(), tokenWeights, b * width, topK));
         }

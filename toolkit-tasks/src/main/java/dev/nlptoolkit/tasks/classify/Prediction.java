@@ -24,12 +24,14 @@ public record Prediction(
     }
 
     /**
-     * The JSON form {@code predict} writes: {@code {"label", "probabilities": {label: p}, "logits": [...]}},
+     * The JSON form {@code predict} writes: {@code {"label", "score", "probabilities": {label: p}, "logits": [...]}}
+     * ({@code score} is the probability of {@code label}, as in {@code score}'s columns),
      * plus {@code "explanation": [{"token", "weight"}...]} when {@code withExplanation}.
      */
     public JsonObject toJson(boolean withExplanation) {
         JsonObject json = new JsonObject();
         json.addProperty("label", label);
+        json.addProperty("score", probability());
         JsonObject probs = new JsonObject();
         probabilities.forEach(probs::addProperty);
         json.add("probabilities", probs);

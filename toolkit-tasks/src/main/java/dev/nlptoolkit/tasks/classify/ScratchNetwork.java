@@ -135,6 +135,11 @@ final class ScratchNetwork implements ClassifierNetwork {
         return labels;
     }
 
+    @Override
+    public int maxLength() {
+        return maxLength;
+    }
+
     /** The unknown word: an empty text says nothing the model knows. */
     @Override
     public long emptyTextId() {

@@ -10,11 +10,12 @@
  *       returns a {@link dev.nlptoolkit.tasks.classify.TrainedClassifier}.
  *   <li>{@link dev.nlptoolkit.tasks.classify.ClassifierModel}: loads a model directory (ours or any
  *       Hugging Face BERT classifier) to {@code predict} (label, probabilities, logits, most-attended
- *       tokens) and {@code evaluate}; {@link dev.nlptoolkit.tasks.classify.CsvScoring} scores a CSV.
+ *       tokens) and {@code evaluate}; {@link dev.nlptoolkit.tasks.score} scores files with it.
  * </ul>
  *
  * <p>Model directories: {@code config.json} with {@code id2label}/{@code label2id} and
- * {@code model.safetensors}; BERT adds {@code tokenizer.json} and is exactly what transformers'
+ * {@code model.safetensors}; BERT adds {@code tokenizer.json} and {@code tokenizer_config.json}
+ * (its {@code model_max_length} is the length it trained at) and is exactly what transformers'
  * {@code save_pretrained} writes; models trained from scratch add {@code vocab.json} and keep their
  * Block config under {@code "model"} in config.json ({@code "model_type": "nlptoolkit-classifier"}).
  */

@@ -3,7 +3,6 @@ package dev.nlptoolkit.tasks.cli;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
-import dev.nlptoolkit.tasks.classify.CsvScoring;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.classify.ModelKind;
@@ -11,6 +10,10 @@ import dev.nlptoolkit.tasks.classify.Prediction;
 import dev.nlptoolkit.tasks.classify.TextClassifierTrainer;
 import dev.nlptoolkit.tasks.classify.TextInput;
 import dev.nlptoolkit.tasks.classify.TrainedClassifier;
+import dev.nlptoolkit.tasks.score.LocalScoreEngine;
+import dev.nlptoolkit.tasks.score.ScoreJob;
+import dev.nlptoolkit.tasks.score.ScoreOptions;
+import dev.nlptoolkit.tasks.score.ScoreSummary;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 
 import picocli.CommandLine.Command;
@@ -82,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
      * @param scored the scored CSV
      * @param scoredRows its number of rows
      */
-    public record Result(TrainedClassifier trained, List<Prediction> predictions, Path scored, int scoredRows) {}
+    public record Result(TrainedClassifier trained, List<Prediction> predictions, Path scored, long scoredRows) {}
 
     @Override
     public Integer call() throws IOException, CheckpointException {
@@ -135,8 +138,11 @@ public final class DemoCommand implements Callable<Integer> {
                         p.label(), p.probability(), SENTENCES.get(i), words);
             }
             Path scored = out.resolve(SCORED_FILE);
-            int rows = CsvScoring.score(model, reviews, DatasetColumns.DEFAULT_TEXT, scored, BATCH_SIZE);
-            report.printf(Locale.ROOT, "%nScored %d reviews of %s into %s (columns id, text, label, probability).%n",
+            ScoreOptions options = ScoreOptions.builder().optBatchSize(BATCH_SIZE).build();
+            ScoreSummary summary = new LocalScoreEngine(LocalScoreEngine.DEFAULT_WINDOW_ROWS, report)
+                    .run(ScoreJob.of(trained.directory(), reviews, scored, options), model);
+            long rows = summary.rows();
+            report.printf(Locale.ROOT, "%nScored %d reviews of %s into %s (columns id, text, label, score, error).%n",
                     rows, reviews, scored);
             report.flush();
             return new Result(trained, predictions, scored, rows);

@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
         name = "predict",
         description = {
             "Classify each line {\"text\": \"...\", \"text_pair\": \"...\"} (text_pair optional) of --input and"
-                    + " write, line for line in the same order, {\"label\", \"probabilities\": {label: p},"
+                    + " write, line for line in the same order, {\"label\", \"score\", \"probabilities\": {label: p},"
                     + " \"logits\": [...]} to --output; with --explain also \"explanation\": [{\"token\","
                     + " \"weight\"}...], the most-attended tokens (bilstm-attention, transformer and bert).",
             "A line that is not valid JSON or has no \"text\" string gets {\"error\": \"line N: ...\"} in its"

@@ -33,7 +33,9 @@ import java.util.concurrent.Callable;
             TrainClassifierCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
+            ScoreCommand.class,
             DemoCommand.class,
+            BleuCommand.class,
             BenchCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {
@@ -44,6 +46,8 @@ public final class ToolkitCli implements Callable<Integer> {
 
     private static final String PROGRAM = "toolkit";
     private static final String VERBOSE = "--verbose";
+    /** slf4j-simple's default level. */
+    static final String LOG_LEVEL_PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
 
     /** Failures the user can fix from the message alone; anything else is a bug of ours. */
     private static final List<Class<? extends Exception>> USER_ERRORS =
@@ -86,7 +90,19 @@ public final class ToolkitCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        quietLibraries(List.of(args).contains(VERBOSE));
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Keeps DJL's INFO lines off stderr unless {@code --verbose}, so that it carries our own messages. Must
+     * run before the first logger is made: slf4j-simple reads its level once. A level set with
+     * {@code -D}{@value #LOG_LEVEL_PROPERTY} wins.
+     */
+    static void quietLibraries(boolean verbose) {
+        if (System.getProperty(LOG_LEVEL_PROPERTY) == null) {
+            System.setProperty(LOG_LEVEL_PROPERTY, verbose ? "info" : "warn");
+        }
     }
 
     private static int report(Exception e, CommandLine commandLine, ParseResult parsed) {

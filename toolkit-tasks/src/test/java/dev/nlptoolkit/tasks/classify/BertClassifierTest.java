@@ -42,6 +42,8 @@ class BertClassifierTest {
     private static final String LAST_ATTENTIONS = "attentions.1";
     private static final int SENTENCES = 8;
     private static final int STEPS = 2;
+    /** Below the tiny checkpoint's 64 positions and below most SST-2 sentences, so truncation shows. */
+    private static final int TRAINED_MAX_LENGTH = 12;
     private static final Map<String, String> SENTIMENT = Map.of("0", "negative", "1", "positive");
 
     @TempDir Path tmp;
@@ -102,6 +104,13 @@ class BertClassifierTest {
     }
 
     @Test
+    void aHuggingFaceDirectoryWithoutATokenizerConfigServesAtItsPositionTable() throws Exception {
+        try (ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            assertEquals(64, model.maxLength());
+        }
+    }
+
+    @Test
     void fineTunesSavesTheHuggingFaceLayoutAndReloads() throws Exception {
         List<Example> slice = Dataset.read(Fixtures.sst2("train.tsv"), DatasetColumns.DEFAULT.withText("sentence"))
                 .examples().subList(0, SENTENCES).stream()
@@ -116,6 +125,7 @@ class BertClassifierTest {
                 .batchSize(SENTENCES / STEPS)
                 .epochs(1)
                 .learningRate(1e-3)
+                .maxLength(TRAINED_MAX_LENGTH)
                 .device(DeviceChoice.CPU)
                 .progress(false)
                 .outputDir(out)
@@ -139,8 +149,13 @@ class BertClassifierTest {
         // The model reloads, and its batched predictions equal one-at-a-time forward passes of the saved weights.
         try (ClassifierModel model = ClassifierModel.load(out, DeviceChoice.CPU);
                 NDManager manager = NDManager.newBaseManager();
-                HfTokenizer tokenizer = HfTokenizer.builder().setPath(out).build()) {
+                HfTokenizer tokenizer = HfTokenizer.builder().setPath(out).optMaxLength(TRAINED_MAX_LENGTH).build()) {
             assertEquals(List.of("negative", "positive"), model.labels());
+            // It serves at the length it trained at (saved where transformers' tokenizers read it too), not at
+            // the position table's 64, so the evaluation below agrees with the dev metrics fit printed.
+            assertEquals(TRAINED_MAX_LENGTH, model.maxLength());
+            assertEquals(TRAINED_MAX_LENGTH, JsonParser.parseString(Files.readString(out.resolve(
+                    "tokenizer_config.json"))).getAsJsonObject().get("model_max_length").getAsInt());
             List<Prediction> batched = model.predict(FIXTURE_INPUTS, FIXTURE_INPUTS.size(), 0);
             BertForSequenceClassification direct = BertCheckpoint.loadClassifier(out, manager);
             float[] fixtureLogits = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager)

@@ -136,6 +136,8 @@ class ClassifyCommandsTest {
                 .map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
         assertEquals(6, lines.size());
         assertEquals("spam", lines.get(0).get("label").getAsString());
+        assertEquals(lines.get(0).getAsJsonObject("probabilities").get("spam").getAsDouble(),
+                lines.get(0).get("score").getAsDouble(), "score is the probability of the label, as in score's output");
         assertEquals("ham", lines.get(4).get("label").getAsString());
         JsonArray explanation = lines.get(0).getAsJsonArray("explanation");
         assertEquals(3, explanation.size());
@@ -193,7 +195,7 @@ class ClassifyCommandsTest {
 
     @Test
     void everyNewCommandHasHelpWithDefaults() {
-        for (String command : List.of("train-classifier", "evaluate", "predict", "demo")) {
+        for (String command : List.of("train-classifier", "evaluate", "predict", "score", "demo")) {
             Execution help = execute(command, "--help");
             assertEquals(ToolkitCli.EXIT_OK, help.status(), command);
             assertTrue(help.out().startsWith("Usage: toolkit " + command), help.out());
@@ -211,7 +213,7 @@ class ClassifyCommandsTest {
         assertTrue(run.out().contains("Dev: accuracy"), run.out());
         assertTrue(run.out().contains("most attended: "), run.out());
         List<String> scored = Files.readAllLines(out.resolve(DemoCommand.SCORED_FILE));
-        assertEquals("id,text,label,probability", scored.get(0));
+        assertEquals("id,text,label,score,error", scored.get(0));
         assertEquals(21, scored.size());
         assertTrue(scored.get(1).startsWith("1,"), scored.get(1));
         assertTrue(Files.exists(out.resolve(DemoCommand.MODEL_DIR).resolve("config.json")));
