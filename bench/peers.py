@@ -20,7 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 UNITS = {"gemm": "GFLOP/s", "lstm-train": "tokens/s", "bert-train": "tokens/s", "bert-infer": "sequences/s",
-         "bert-latency": "ms"}
+         "bert-latency": "ms", "score-csv": "rows/s"}
 
 # BERT-mini, as BertMini.java
 LAYERS, HIDDEN, HEADS, INTERMEDIATE, VOCAB, POSITIONS, LABELS = 4, 256, 4, 1024, 30522, 512, 2
@@ -143,6 +143,64 @@ def time_steps(step, args):
     return nanos
 
 
+def process_age_s():
+    """Seconds since this process started (Linux /proc), so start-up includes importing torch."""
+    import os
+    with open("/proc/self/stat") as f:
+        start_ticks = int(f.read().rsplit(")", 1)[1].split()[19])
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def score_csv(args, extras):
+    """ScoreCsv.java: a random BERT-mini saved with save_pretrained and the bert-base-uncased tokenizer,
+    a transformers pipeline over the SST-2 training sentences as a CSV (column text), the labels and
+    scores written to a CSV; a one-row file first, for the start-up time."""
+    import csv
+    import tempfile
+    from pathlib import Path
+    from transformers import BertTokenizerFast, pipeline
+
+    with open("datasets/sst2/train.tsv", encoding="utf-8") as f:
+        sentences = [line.rstrip("\n").split("\t", 1)[1] for line in list(f)[1:]]
+    assert len(sentences) == 67349, len(sentences)
+    work = Path(tempfile.mkdtemp(prefix="peer-score-csv"))
+    hf_model("hf-eager").save_pretrained(work / "model")
+    tokenizer = BertTokenizerFast(vocab_file="datasets/tokenizers/bert-base-uncased/vocab.txt",
+                                  tokenizer_file="datasets/tokenizers/bert-base-uncased/tokenizer.json",
+                                  do_lower_case=True, model_max_length=128)
+    tokenizer.save_pretrained(work / "model")
+
+    def write_input(path, texts):
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["text"])
+            writer.writerows([t] for t in texts)
+
+    write_input(work / "one.csv", sentences[:1])
+    write_input(work / "all.csv", sentences)
+    classify = pipeline("text-classification", model=str(work / "model"), device="cpu")
+
+    def score(source, target):
+        with open(source, newline="", encoding="utf-8") as f:
+            texts = [row["text"] for row in csv.DictReader(f)]
+        results = classify(texts, batch_size=64, truncation=True, max_length=128)
+        with open(target, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["text", "label", "score"])
+            for text, r in zip(texts, results):
+                writer.writerow([text, r["label"], f"{r['score']:.6f}"])
+        return len(texts)
+
+    score(work / "one.csv", work / "one.scored.csv")
+    extras["startup_s"] = round(process_age_s(), 2)
+    rows = []
+    nanos = time_steps(lambda: rows.append(score(work / "all.csv", work / "all.scored.csv")), args)
+    extras["rows"] = rows[-1]
+    return nanos, lambda median_s: rows[-1] / median_s, extras
+
+
 def train_step(model, forward, optimizer, batch, labels):
     def step():
         logits = forward(*batch)
@@ -171,6 +229,8 @@ def run(args):
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         nanos = time_steps(train_step(model, model, optimizer, (ids,), labels), args)
         return nanos, lambda median_s: 64 * 64 / median_s, extras
+    if args.workload == "score-csv":
+        return score_csv(args, extras)
     model, forward = bert_model(args.impl)
     if args.workload == "bert-train":
         model.train()

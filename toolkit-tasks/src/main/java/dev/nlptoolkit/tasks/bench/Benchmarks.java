@@ -32,6 +32,7 @@ public final class Benchmarks {
                 case BERT_TRAIN -> BertMini.train(settings, manager);
                 case BERT_INFER -> BertMini.infer(settings, manager);
                 case BERT_LATENCY -> BertMini.latency(settings, manager);
+                case SCORE_CSV -> ScoreCsv.run(settings, manager);
             };
         }
     }

@@ -13,7 +13,9 @@ public enum Workload {
     /** BERT-mini in inference, batch 64 x 128. */
     BERT_INFER("sequences/s"),
     /** BERT-mini in inference, batch 1 x 32, 200 calls: p50 and p99. */
-    BERT_LATENCY("ms");
+    BERT_LATENCY("ms"),
+    /** {@code score} end to end over the SST-2 training sentences with a BERT-mini directory: rows/s. */
+    SCORE_CSV("rows/s");
 
     private final String unit;
 

@@ -22,13 +22,14 @@ import java.util.concurrent.Callable;
             "Time one workload on the CPU (float32, seeded random inputs made before the timed region) and print one"
                     + " JSON line: {\"workload\", \"throughput\", \"unit\", \"threads\", \"steps\", \"spread\","
                     + " \"peak_rss_mb\", \"torch\", ...}; throughput is the median of the timed steps.",
-            "Workloads: gemm, lstm-train, bert-train, bert-infer, bert-latency. bench/README.md describes each and"
+            "Workloads: gemm, lstm-train, bert-train, bert-infer, bert-latency, score-csv (run from the repository"
+                    + " root: it reads datasets/). bench/README.md describes each and"
                     + " the PyTorch peers to compare with (bench/compare.sh)."
         })
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "WORKLOAD", converter = WorkloadConverter.class,
-            description = "gemm, lstm-train, bert-train, bert-infer or bert-latency.")
+            description = "gemm, lstm-train, bert-train, bert-infer, bert-latency or score-csv.")
     Workload workload;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
