@@ -25,18 +25,16 @@ samples="$work/rss.tsv"
 
 if [[ ! -f "$input" ]] || [[ "$(head -c 100 "$work/rows" 2>/dev/null)" != "$rows" ]]; then
     python3 - "$input" "$rows" <<'PY'
-import random, sys
+import csv, random, sys
 path, rows = sys.argv[1], int(sys.argv[2])
 random.seed(8)
 words = ("the a film movie plot acting ending scene was is not very really quite witty dull moving "
-         "boring brilliant awful great bad caf\u00e9 , . !").split()
+         "boring brilliant awful great bad caf\u00e9 , . ! \"").split()
 with open(path, "w", encoding="utf-8", newline="") as f:
-    f.write("id,text\n")
+    out = csv.writer(f, lineterminator="\n")
+    out.writerow(["id", "text"])
     for i in range(rows):
-        text = " ".join(random.choice(words) for _ in range(random.randint(3, 40)))
-        if i % 50 == 0:
-            text = '"' + text.replace('"', '""') + ', with a comma"'
-        f.write(f"{i},{text}\n")
+        out.writerow([i, " ".join(random.choice(words) for _ in range(random.randint(3, 40)))])
 PY
     echo "$rows" > "$work/rows"
 fi

@@ -104,7 +104,12 @@ public final class BertForSequenceClassification extends AbstractBlock implement
                 ? new BertModel.Extra[0]
                 : new BertModel.Extra[] {BertModel.Extra.ATTENTIONS};
         BertClassifierOutput out = forwardFromWordEmbeddings(parameterStore, embeddings, bertInput, training, extras);
-        return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), training ? null : fromFirstToken(out));
+        if (training) {
+            return new ClassifierOutput(out.logits(), out.bert().poolerOutput(), null);
+        }
+        List<NDArray> maps = out.bert().attentions();
+        return new ClassifierOutput(
+                out.logits(), out.bert().poolerOutput(), fromFirstToken(out), maps.get(maps.size() - 1));
     }
 
     /**

@@ -80,7 +80,13 @@ public final class BertSelfAttention extends AbstractBlock {
             weights.add(parameterStore.getValue(parameters.get(WEIGHT), device, training));
             biases.add(parameterStore.getValue(parameters.get(BIAS), device, training));
         }
-        return Linears.linear(hidden, NDArrays.concat(weights, 0), NDArrays.concat(biases, 0));
+        // concat puts its result in the first array's manager, the parameters': move the stacks to the
+        // step's manager, or they would pile up there, one pair per call
+        NDArray stackedWeight = NDArrays.concat(weights, 0);
+        NDArray stackedBias = NDArrays.concat(biases, 0);
+        stackedWeight.attach(hidden.getManager());
+        stackedBias.attach(hidden.getManager());
+        return Linears.linear(hidden, stackedWeight, stackedBias);
     }
 
     /** Hidden (B, T, E) and attention mask (B, T) -> context (B, T, E) and probabilities (B, N, T, T). */

@@ -104,7 +104,9 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         NDArray dropped = dropout.forward(parameterStore, new NDList(representation), training).singletonOrThrow();
         // (B, E) -> (B, C)
         NDArray logits = classifier.forward(parameterStore, new NDList(dropped), training).singletonOrThrow();
-        return new ClassifierOutput(logits, representation, training ? null : attentionReceived(attended, real));
+        return training
+                ? new ClassifierOutput(logits, representation, null)
+                : new ClassifierOutput(logits, representation, attentionReceived(attended, real), attended.weights());
     }
 
     /**

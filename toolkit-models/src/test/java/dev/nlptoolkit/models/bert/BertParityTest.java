@@ -197,7 +197,12 @@ class BertParityTest {
             ClassifierInput input = new ClassifierInput(
                     bertInput.inputIds(), bertInput.attentionMask(), bertInput.tokenTypeIds());
             assertEquals(2, model.numClasses());
-            assertClose(expected.get("logits"), model.classify(store, input, false).logits(), "TextClassifier logits");
+            ClassifierOutput classified = model.classify(store, input, false);
+            assertClose(expected.get("logits"), classified.logits(), "TextClassifier logits");
+            assertClose(expected.get("attentions." + (LAYERS - 1)), classified.selfAttention(),
+                    "TextClassifier self-attention: the last layer's");
+            assertEquals(null, model.classify(store, input, true).selfAttention(),
+                    "no attention maps kept in training");
             assertClose(expected.get("hidden_states.0"), model.getBert().embeddingOutput(store, bertInput, false),
                     "embedding output");
 

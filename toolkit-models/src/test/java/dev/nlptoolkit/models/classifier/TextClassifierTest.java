@@ -134,6 +134,18 @@ class TextClassifierTest {
         } else {
             assertNull(out.tokenWeights(), type + " has no token weights");
         }
+        if (type == ModelType.TRANSFORMER) {
+            NDArray attention = out.selfAttention();
+            assertEquals(new Shape(batch, HEADS, STEPS, STEPS), attention.getShape());
+            // every query's row is a distribution over the real keys
+            assertClose(manager.ones(new Shape(batch, HEADS, STEPS)), attention.sum(new int[] {3}), "rows sum to 1");
+            NDArray padKeys = input.attentionMask().eq(0).toType(attention.getDataType(), false)
+                    .reshape(batch, 1, 1, STEPS);
+            assertEquals(0f, attention.mul(padKeys).abs().max().getFloat(), "attention to padded keys");
+            assertNull(model.classify(store, input, true).selfAttention(), "no attention maps kept in training");
+        } else {
+            assertNull(out.selfAttention(), type + " has no self-attention");
+        }
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.device.ManagerOwner;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 
 import ai.djl.ndarray.NDManager;
@@ -51,13 +52,7 @@ public final class ClassifierModel implements AutoCloseable {
     }
 
     public static ClassifierModel load(Path dir, DeviceChoice device) throws IOException, CheckpointException {
-        NDManager manager = NDManager.newBaseManager(device.resolve());
-        try {
-            return new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager));
-        } catch (IOException | CheckpointException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return ManagerOwner.open(device, manager -> new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager)));
     }
 
     public Path directory() {
@@ -110,6 +105,47 @@ public final class ClassifierModel implements AutoCloseable {
             throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
         }
         return Inference.predict(network, manager, inputs, batchSize, explainTopK);
+    }
+
+    /**
+     * Each input's prediction with the tokens the model read and its last layer's attention over them:
+     * the token weights of {@link Prediction#explanation()} for every token and, for transformer and
+     * bert, the self-attention of every head. Results are in input order.
+     */
+    public List<AttentionMap> attention(List<TextInput> inputs) {
+        return attention(inputs, DEFAULT_BATCH_SIZE, DEFAULT_EXPLAIN_TOP_K);
+    }
+
+    /** {@link #attention(List)} in batches of {@code batchSize}, explaining with {@code explainTopK} tokens. */
+    public List<AttentionMap> attention(List<TextInput> inputs, int batchSize, int explainTopK) {
+        if (explainTopK < 0) {
+            throw new IllegalArgumentException("explainTopK must be >= 0, got " + explainTopK);
+        }
+        return Inference.attend(network, manager, inputs, batchSize, explainTopK, null, 0);
+    }
+
+    /**
+     * {@link #attention(List)} under the one-step, epsilon-bounded L2 embedding attack that
+     * {@link #evaluateUnderAttack} scores with: each input's embeddings are pushed towards a higher
+     * loss for its label in {@code labels}, so one sees what the perturbation does to the prediction
+     * and to where the model looks.
+     *
+     * @param labels each input's true label, one of {@link #labels()}
+     * @param epsilon the L2 norm of each input's perturbation, in embedding units
+     */
+    public List<AttentionMap> attentionUnderAttack(List<TextInput> inputs, List<String> labels, float epsilon) {
+        if (labels.size() != inputs.size()) {
+            throw new IllegalArgumentException("got " + labels.size() + " labels for " + inputs.size() + " inputs");
+        }
+        int[] ids = new int[labels.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = network.labels().id(labels.get(i));
+            if (ids[i] < 0) {
+                throw new IllegalArgumentException("label " + (i + 1) + " '" + labels.get(i)
+                        + "' is not one of the model's labels " + labels());
+            }
+        }
+        return Inference.attend(network, manager, inputs, DEFAULT_BATCH_SIZE, DEFAULT_EXPLAIN_TOP_K, ids, epsilon);
     }
 
     /** Scores the model on labelled data; see {@link #evaluate(Dataset, int)}. */

@@ -88,26 +88,69 @@ final class Inference {
         });
     }
 
-    /** Results for one batch, in the batch's order; {@code indices} are the items' input positions. */
-    private interface BatchRun {
-        List<Prediction> run(int[] indices, List<TextInput> items);
+    /**
+     * The prediction and last-layer attention of every input, clean ({@code labelIds} null) or under
+     * the epsilon-bounded embedding attack towards a higher loss for {@code labelIds}.
+     */
+    static List<AttentionMap> attend(ClassifierNetwork network, NDManager manager, List<TextInput> inputs,
+            int batchSize, int topK, int[] labelIds, float epsilon) {
+        AdversarialTraining attack = labelIds == null ? null
+                : AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
+        AttentionMap[] results = new AttentionMap[inputs.size()];
+        inLengthOrder(inputs, batchSize, (indices, items) -> {
+            List<EncodedText> encoded = encode(network, items);
+            try (NDManager scope = manager.newSubManager()) {
+                ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
+                ParameterStore store = new ParameterStore(scope, false);
+                NDArray embeddings = network.model().embed(store, input, false);
+                if (attack != null) {
+                    NDArray labels = scope.create(Arrays.stream(indices).mapToLong(i -> labelIds[i]).toArray());
+                    embeddings = embeddings.add(attack.perturbation(store, input, labels, embeddings, false));
+                }
+                ClassifierOutput output = network.model().classifyEmbedded(store, embeddings, input, false);
+                float[] weights = output.tokenWeights() == null ? null : output.tokenWeights().toFloatArray();
+                NDArray maps = output.selfAttention();
+                float[] attention = maps == null ? null : maps.toFloatArray();
+                // (B, T) ids; (B, N, T, T) maps
+                int width = Math.toIntExact(input.tokenIds().getShape().get(1));
+                int heads = maps == null ? 0 : Math.toIntExact(maps.getShape().get(1));
+                List<TextTokens> tokens = items.stream().map(i -> network.tokenizer().tokenize(i.text())).toList();
+                List<Prediction> predictions = predictions(network.labels(), output.logits().toFloatArray(),
+                        items.size(), b -> weights == null ? List.of()
+                                : explain(tokens.get(b), encoded.get(b).length(), weights, b * width, topK));
+                for (int b = 0; b < items.size(); b++) {
+                    int shown = Math.min(tokens.get(b).tokens().size(), encoded.get(b).length());
+                    results[indices[b]] = new AttentionMap(predictions.get(b),
+                            tokens.get(b).tokens().subList(0, shown),
+                            Arrays.copyOf(tokens.get(b).special(), shown),
+                            weights == null ? null : Arrays.copyOfRange(weights, b * width, b * width + shown),
+                            attention == null ? null : heads(attention, b, heads, width, shown));
+                }
+                return predictions;
+            }
+        });
+        return Arrays.asList(results);
+    }
+
+    /** Row {@code b}'s (N, shown, shown) corner of (B, N, T, T) maps, flattened in {@code maps}. */
+    private static float[][][] heads(float[] maps, int b, int heads, int width, int shown) {
+        float[][][] out = new float[heads][shown][];
+        for (int h = 0; h < heads; h++) {
+            for (int q = 0; q < shown; q++) {
+                int start = ((b * heads + h) * width + q) * width;
+                out[h][q] = Arrays.copyOfRange(maps, start, start + shown);
+            }
+        }
+        return out;
     }
 
     /** Runs inputs of similar length together and returns the results in input order. */
-    private static List<Prediction> inLengthOrder(List<TextInput> inputs, int batchSize, BatchRun run) {
+    private static List<Prediction> inLengthOrder(
+            List<TextInput> inputs, int batchSize, LengthBucketBatcher.BatchFunction<TextInput, Prediction> run) {
         requireBatchSize(batchSize);
         // Character length stands in for token length: close enough to group inputs, and free.
-        List<Batch<TextInput>> batches = LengthBucketBatcher.builder().setBatchSize(batchSize).build()
-                .ordered(inputs, input -> input.text().length()
-                        + (input.textPair() == null ? 0 : input.textPair().length()));
-        Prediction[] results = new Prediction[inputs.size()];
-        for (Batch<TextInput> batch : batches) {
-            List<Prediction> predictions = run.run(batch.indices(), batch.items());
-            for (int i = 0; i < batch.size(); i++) {
-                results[batch.indices()[i]] = predictions.get(i);
-            }
-        }
-        return Arrays.asList(results);
+        return LengthBucketBatcher.builder().setBatchSize(batchSize).build().mapInLengthOrder(inputs,
+                input -> input.text().length() + (input.textPair() == null ? 0 : input.textPair().length()), run);
     }
 
     private static void requireBatchSize(int batchSize) {
@@ -145,7 +188,8 @@ final class Inference {
             int width = Math.toIntExact(input.tokenIds().getShape().get(1));
             return predictions(network.labels(), output.logits().toFloatArray(), encoded.size(), b -> tokenWeights == null
                     ? List.of()
-                    : explain(network, items.get(b).text(), encoded.get(b).length(), tokenWeights, b * width, topK));
+                    : explain(network.tokenizer().tokenize(items.get(b).text()), encoded.get(b).length(),
+                            tokenWeights, b * width, topK));
         }
     }
 
@@ -176,9 +220,7 @@ final class Inference {
      * first text only (the tokenizer names the tokens of a single text, which are the first ones of a
      * pair's row too).
      */
-    private static List<TokenWeight> explain(
-            ClassifierNetwork network, String text, int length, float[] weights, int offset, int topK) {
-        TextTokens tokens = network.tokenizer().tokenize(text);
+    private static List<TokenWeight> explain(TextTokens tokens, int length, float[] weights, int offset, int topK) {
         int shown = Math.min(tokens.tokens().size(), length);
         List<TokenWeight> all = new ArrayList<>(shown);
         for (int t = 0; t < shown; t++) {

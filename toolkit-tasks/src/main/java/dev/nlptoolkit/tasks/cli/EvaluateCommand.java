@@ -1,13 +1,17 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.plot.Plots;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
+import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
@@ -19,6 +23,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code toolkit evaluate}: scores a model directory on labelled data. */
@@ -64,7 +69,15 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + " trains against (Miyato et al. 2017), reported under \"under_attack\". Default: none.")
     Float attackEpsilon;
 
+    @Option(names = "--plot", paramLabel = "FILE.png|DIR",
+            description = "Also draw the confusion matrix: into FILE.png, or into DIR/"
+                    + ClassifierPlots.CONFUSION_MATRIX_FILE + " (and, with --attack-epsilon, DIR/" + UNDER_ATTACK_FILE + "). Default: none.")
+    Path plot;
+
     @Spec private CommandSpec spec;
+
+    /** The confusion matrix under attack, beside the clean one in a --plot directory. */
+    static final String UNDER_ATTACK_FILE = "confusion_matrix_under_attack.png";
 
     @Override
     public Integer call() throws IOException, CheckpointException {
@@ -73,18 +86,37 @@ public final class EvaluateCommand implements Callable<Integer> {
         Dataset dataset = Dataset.read(data, new DatasetColumns(textColumn, textPairColumn, labelColumn));
         JsonObject json;
         try (ClassifierModel classifier = ClassifierModel.load(model, runtime.device())) {
-            json = classifier.evaluate(dataset, batch).toJsonTree();
+            ClassificationMetrics clean = classifier.evaluate(dataset, batch);
+            json = clean.toJsonTree();
+            ClassificationMetrics underAttack = null;
             if (attackEpsilon != null) {
+                underAttack = classifier.evaluateUnderAttack(dataset, batch, attackEpsilon);
                 JsonObject attacked = new JsonObject();
                 attacked.addProperty("epsilon", attackEpsilon);
-                classifier.evaluateUnderAttack(dataset, batch, attackEpsilon).toJsonTree()
-                        .entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));
+                underAttack.toJsonTree().entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));
                 json.add(UNDER_ATTACK, attacked);
+            }
+            if (plot != null) {
+                json.add("plots", writePlots(clean, underAttack));
             }
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         out.flush();
         return ToolkitCli.EXIT_OK;
+    }
+
+    private JsonArray writePlots(ClassificationMetrics clean, ClassificationMetrics underAttack) throws IOException {
+        boolean file = plot.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png");
+        Path cleanFile = file ? plot : plot.resolve(ClassifierPlots.CONFUSION_MATRIX_FILE);
+        JsonArray written = new JsonArray();
+        Plots.writePng(Plots.confusionMatrix(clean), cleanFile);
+        written.add(cleanFile.toString());
+        if (underAttack != null) {
+            Path attackedFile = file ? plot.resolveSibling(UNDER_ATTACK_FILE) : plot.resolve(UNDER_ATTACK_FILE);
+            Plots.writePng(Plots.confusionMatrix(underAttack), attackedFile);
+            written.add(attackedFile.toString());
+        }
+        return written;
     }
 }

@@ -3,7 +3,10 @@ package dev.nlptoolkit.tasks.cli;
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.plot.Plots;
+import dev.nlptoolkit.tasks.classify.AttentionMap;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
+import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.Prediction;
 import dev.nlptoolkit.tasks.classify.TextInput;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
@@ -21,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
@@ -34,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code toolkit predict}: classifies JSON lines with a model directory. */
@@ -53,6 +58,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** Lines read and predicted at a time, so files of any size stream through. */
     static final int CHUNK_LINES = 4096;
+    /** The --plot file of input line N. */
+    static final String PLOT_FILE = "line-%06d.png";
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory.")
     Path model;
@@ -77,6 +84,12 @@ public final class PredictCommand implements Callable<Integer> {
     int topK;
 
 
+    @Option(names = "--plot", paramLabel = "DIR",
+            description = "With --explain: also draw what the model attended to for each input line N into"
+                    + " DIR/line-N.png (N zero-padded to 6 digits): the last layer's self-attention, heads side by"
+                    + " side (transformer, bert), or the pooling's token weights (bilstm-attention). Default: none.")
+    Path plot;
+
     @Spec private CommandSpec spec;
 
     /**
@@ -91,8 +104,11 @@ public final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, CheckpointException {
         runtime.applyThreads();
+        if (plot != null && !explain) {
+            throw new ParameterException(spec.commandLine(), "--plot draws explanations: give --explain too");
+        }
         int batch = batchSize.orElse(ClassifierModel.DEFAULT_BATCH_SIZE);
-        Summary summary = run(model, input, output, batch, runtime.device(), explain ? topK : 0);
+        Summary summary = run(model, input, output, batch, runtime.device(), explain ? topK : 0, plot);
         JsonObject json = new JsonObject();
         json.addProperty("lines", summary.lines());
         json.addProperty("predicted", summary.predicted());
@@ -111,10 +127,22 @@ public final class PredictCommand implements Callable<Integer> {
      */
     public static Summary run(Path modelDir, Path in, Path out, int batchSize, DeviceChoice device, int explainTopK)
             throws IOException, CheckpointException {
+        return run(modelDir, in, out, batchSize, device, explainTopK, null);
+    }
+
+    /**
+     * {@link #run(Path, Path, Path, int, DeviceChoice, int)}, also drawing each input's attention into
+     * {@code plotDir} (null: none) as {@code line-N.png}.
+     */
+    public static Summary run(Path modelDir, Path in, Path out, int batchSize, DeviceChoice device, int explainTopK,
+            Path plotDir) throws IOException, CheckpointException {
         long[] counts = new long[2];
         long lines;
         try (ClassifierModel classifier = ClassifierModel.load(modelDir, device);
                 BufferedReader reader = Files.newBufferedReader(in, StandardCharsets.UTF_8)) {
+            if (plotDir != null) {
+                ClassifierPlots.checkHasAttention(classifier.kind());
+            }
             long[] lineNumber = {0};
             AtomicFiles.write(out, stream -> {
                 BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8));
@@ -122,11 +150,11 @@ public final class PredictCommand implements Callable<Integer> {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     chunk.add(line);
                     if (chunk.size() == CHUNK_LINES) {
-                        writeChunk(classifier, chunk, lineNumber, batchSize, explainTopK, writer, counts);
+                        writeChunk(classifier, chunk, lineNumber, batchSize, explainTopK, plotDir, writer, counts);
                         chunk.clear();
                     }
                 }
-                writeChunk(classifier, chunk, lineNumber, batchSize, explainTopK, writer, counts);
+                writeChunk(classifier, chunk, lineNumber, batchSize, explainTopK, plotDir, writer, counts);
                 writer.flush();
             });
             lines = lineNumber[0];
@@ -136,7 +164,7 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** Parses, predicts and writes one chunk; {@code lineNumber} and {@code counts} (predicted, errors) advance. */
     private static void writeChunk(ClassifierModel classifier, List<String> chunk, long[] lineNumber, int batchSize,
-            int explainTopK, BufferedWriter writer, long[] counts) throws IOException {
+            int explainTopK, Path plotDir, BufferedWriter writer, long[] counts) throws IOException {
         JsonObject[] results = new JsonObject[chunk.size()];
         List<TextInput> inputs = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
@@ -152,7 +180,18 @@ public final class PredictCommand implements Callable<Integer> {
                 counts[1]++;
             }
         }
-        List<Prediction> predictions = classifier.predict(inputs, batchSize, explainTopK);
+        List<Prediction> predictions;
+        if (plotDir == null) {
+            predictions = classifier.predict(inputs, batchSize, explainTopK);
+        } else {
+            // the attention maps come with the predictions, from the same forward pass
+            List<AttentionMap> maps = classifier.attention(inputs, batchSize, explainTopK);
+            for (int k = 0; k < maps.size(); k++) {
+                Path png = plotDir.resolve(String.format(Locale.ROOT, PLOT_FILE, lineNumber[0] + positions.get(k) + 1));
+                Plots.writePng(ClassifierPlots.attention(maps.get(k), inputs.get(k)), png);
+            }
+            predictions = maps.stream().map(AttentionMap::prediction).toList();
+        }
         for (int k = 0; k < predictions.size(); k++) {
             results[positions.get(k)] = predictions.get(k).toJson(explainTopK > 0);
             counts[0]++;

@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
 import dev.nlptoolkit.tasks.classify.HyperParameters;
@@ -14,6 +15,7 @@ import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
 import dev.nlptoolkit.tasks.cli.options.SeedOption;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import picocli.CommandLine.Command;
@@ -150,13 +152,24 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     double adversarialAlpha;
 
 
+    @Option(names = "--plot",
+            description = "Also write " + ClassifierPlots.TRAINING_CURVES_FILE
+                    + " (loss and dev accuracy over steps) and " + ClassifierPlots.CONFUSION_MATRIX_FILE + " (dev set) into --out. Default: ${DEFAULT-VALUE}.")
+    boolean plot;
+
     @Spec private CommandSpec spec;
 
     @Override
     public Integer call() throws IOException, CheckpointException {
         TrainedClassifier result = run();
+        JsonObject json = toJson(result);
+        if (plot) {
+            JsonArray plots = new JsonArray();
+            ClassifierPlots.writeTrainingPlots(result).forEach(file -> plots.add(file.toString()));
+            json.add("plots", plots);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(result)));
+        stdout.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         stdout.flush();
         return ToolkitCli.EXIT_OK;
     }

@@ -90,6 +90,64 @@ class BertClassifierTest {
         }
     }
 
+    @Test
+    void attentionMapsAreTransformersLastLayerForEveryHead() throws Exception {
+        NDArray last;
+        try (NDManager manager = NDManager.newBaseManager();
+                ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            // (B, N, T, T) as transformers gave it for the fixture's batch
+            last = SafeTensors.read(Fixtures.tinyBert().resolve("expected.safetensors"), manager).get(LAST_ATTENTIONS);
+            float[] all = last.toFloatArray();
+            long[] shape = last.getShape().getShape();
+            int heads = (int) shape[1];
+            int width = (int) shape[2];
+            List<AttentionMap> maps = model.attention(FIXTURE_INPUTS);
+            List<Prediction> predictions = model.predict(FIXTURE_INPUTS, 3, ClassifierModel.DEFAULT_EXPLAIN_TOP_K);
+            for (int i : new int[] {0, 1, 3}) {
+                AttentionMap map = maps.get(i);
+                int t = map.tokens().size();
+                assertEquals("[CLS]", map.tokens().get(0));
+                assertEquals("[SEP]", map.tokens().get(t - 1));
+                assertTrue(map.special()[0] && map.special()[t - 1] && !map.special()[1], "input " + i);
+                assertEquals(heads, map.heads());
+                for (int h = 0; h < heads; h++) {
+                    for (int q = 0; q < t; q++) {
+                        for (int k = 0; k < t; k++) {
+                            float want = all[((i * heads + h) * width + q) * width + k];
+                            assertEquals(want, map.selfAttention()[h][q][k], TOLERANCE,
+                                    "input " + i + " head " + h + " query " + q + " key " + k);
+                        }
+                    }
+                }
+                assertArrayEquals(predictions.get(i).logits(), map.prediction().logits(), (float) TOLERANCE);
+                for (TokenWeight w : map.prediction().explanation()) {
+                    assertEquals(w.weight(), map.tokenWeights()[w.position()], 1e-7, "input " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theAttackLowersTheTrueLabelsProbabilityAndATinyOneChangesNothing() throws Exception {
+        try (ClassifierModel model = ClassifierModel.load(Fixtures.tinyBert(), DeviceChoice.CPU)) {
+            List<TextInput> inputs = List.of(FIXTURE_INPUTS.get(0), FIXTURE_INPUTS.get(1), FIXTURE_INPUTS.get(3));
+            List<AttentionMap> clean = model.attention(inputs);
+            List<String> labels = clean.stream().map(m -> m.prediction().label()).toList();
+            List<AttentionMap> unmoved = model.attentionUnderAttack(inputs, labels, 1e-6f);
+            List<AttentionMap> attacked = model.attentionUnderAttack(inputs, labels, 2f);
+            for (int i = 0; i < inputs.size(); i++) {
+                assertArrayEquals(clean.get(i).prediction().logits(), unmoved.get(i).prediction().logits(), 1e-4f);
+                assertArrayEquals(clean.get(i).selfAttention()[0][0], unmoved.get(i).selfAttention()[0][0], 1e-4f);
+                double before = clean.get(i).prediction().probabilities().get(labels.get(i));
+                double after = attacked.get(i).prediction().probabilities().get(labels.get(i));
+                assertTrue(after < before, "input " + i + ": p(" + labels.get(i) + ") " + before + " -> " + after);
+            }
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> model.attentionUnderAttack(inputs.subList(0, 1), List.of("spam"), 1f));
+            assertTrue(e.getMessage().contains("'spam' is not one of the model's labels"), e.getMessage());
+        }
+    }
+
     /** Word pieces only ([CLS] and [SEP] left out), most attended first, with transformers' weights. */
     private static void assertExplainsWithAttentionFromFirstToken(
             List<TokenWeight> explanation, float[] expected, String what) {

@@ -187,6 +187,23 @@ class ScoreCommandTest {
     }
 
     @Test
+    void aMissingInputOrModelExitsTwoWithOneLine() {
+        Execution noInput = score("--input", tmp.resolve("absent.csv").toString(), "--output",
+                tmp.resolve("out.csv").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, noInput.status());
+        assertEquals("toolkit: " + tmp.resolve("absent.csv") + ": no such file, or not readable",
+                noInput.err().strip());
+        CommandLine cli = ToolkitCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int status = cli.execute("score", "--model", tmp.resolve("no-model").toString(), "--input",
+                awkward.toString(), "--output", tmp.resolve("out.csv").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, status);
+        assertTrue(err.toString().startsWith("toolkit: " + tmp.resolve("no-model")), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+    }
+
+    @Test
     void aMissingTextColumnExitsTwoWithOneLine() throws IOException {
         Path in = Files.writeString(tmp.resolve("in.csv"), "id,review\n1,good\n");
         Execution run = score("--input", in.toString(), "--output", tmp.resolve("out.csv").toString());
@@ -254,6 +271,10 @@ class ScoreCommandTest {
         assertTrue(lines.get(1).startsWith("{\"label\":null,\"score\":null,\"error\":\"line 2: not valid JSON"),
                 lines.get(1));
         assertTrue(lines.get(2).contains("line 3: the input already has a key 'label'"), lines.get(2));
+        Path labelled = Files.writeString(tmp.resolve("labelled.jsonl"), "{\"text\": \"good\", \"label\": 1}\n");
+        Execution clash = score("--input", labelled.toString(), "--output", jsonOut.toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, clash.status(), "the first record clashes: exit 2");
+        assertTrue(clash.err().contains("--prefix P"), clash.err());
 
         Path headerless = Files.writeString(tmp.resolve("bare.csv"), "7,first text\n8,second text\n");
         Path bareOut = tmp.resolve("bare_out.csv");

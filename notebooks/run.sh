@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Executes the notebooks headless on the JJava kernel, in order, and stops at the first cell that
+# fails, naming the notebook and the cell.
+#
+#   notebooks/run.sh [--update] [--install] [NOTEBOOK.ipynb...]
+#
+# Default: the executed copies go to $NOTEBOOKS_OUT (default: a new temporary directory) and the
+# committed notebooks are left as they are; that is what CI runs. --update writes the outputs back
+# into the committed notebooks (commit them: readers see the plots without running anything).
+# --install runs `mvn install` even when the toolkit's jars are already in the local repository.
+#
+# Each notebook runs through nbconvert's ExecutePreprocessor (what `jupyter nbconvert --to notebook
+# --execute --ExecutePreprocessor.kernel_name=java` runs; execute.py) on the JJava kernel.
+#
+# Installs what is missing: nbconvert, nbclient and the JJava kernel into a virtual environment
+# under notebooks/.venv (ignored by git; NOTEBOOKS_VENV moves it), and the toolkit's jars into the
+# local Maven repository (`mvn -q install -DskipTests`), from which the notebooks' `%maven` cells
+# resolve them offline. MAVEN_REPO_LOCAL names another local repository for both.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+venv="${NOTEBOOKS_VENV:-$here/.venv}"
+repo="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
+# pinned, so that a fresh machine executes with what the committed outputs were made with
+python_packages=(nbconvert==7.17.2 nbclient==0.11.0 ipykernel==7.4.0 jjava==1.0a8)
+
+update=false
+install=false
+notebooks=()
+for arg in "$@"; do
+    case "$arg" in
+        --update) update=true ;;
+        --install) install=true ;;
+        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -*) echo "run.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
+        *) notebooks+=("$(cd "$(dirname "$arg")" && pwd)/$(basename "$arg")") ;;
+    esac
+done
+if [[ ${#notebooks[@]} -eq 0 ]]; then
+    notebooks=("$here"/[0-9][0-9]-*.ipynb)
+fi
+
+if [[ ! -x "$venv/bin/jupyter-nbconvert" ]] || [[ ! -f "$venv/share/jupyter/kernels/java/kernel.json" ]]; then
+    echo "run.sh: installing ${python_packages[*]} into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check --pre "${python_packages[@]}"
+fi
+
+version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)"
+missing=false
+for module in toolkit-core toolkit-plot toolkit-models toolkit-tasks; do
+    [[ -f "$repo/dev/nlptoolkit/$module/$version/$module-$version.jar" ]] || missing=true
+done
+if $install || $missing; then
+    echo "run.sh: mvn install -DskipTests (toolkit $version into $repo)" >&2
+    (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -Dmaven.repo.local="$repo") >&2
+fi
+for nb in "${notebooks[@]}"; do
+    if ! grep -q "dev.nlptoolkit:toolkit-tasks:$version" "$nb"; then
+        echo "run.sh: $(basename "$nb") does not load toolkit-tasks $version with %maven; update its first cell" >&2
+        exit 1
+    fi
+done
+
+out="${NOTEBOOKS_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/notebooks.XXXXXX")}"
+mkdir -p "$out"
+# Headless Java2D for the charts; DJL's INFO lines kept out of the cell outputs; JJava's %maven
+# reads the local repository that maven.repo.local names; English number formats whatever the
+# machine's locale, so that outputs are the same everywhere. JJAVA_JVM_OPTS_EXTRA adds options.
+JJAVA_JVM_OPTS="-Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dmaven.repo.local=$repo"
+export JJAVA_JVM_OPTS="$JJAVA_JVM_OPTS -Duser.language=en -Duser.country=US ${JJAVA_JVM_OPTS_EXTRA:-}"
+export DJL_OFFLINE=true
+
+for nb in "${notebooks[@]}"; do
+    name="$(basename "$nb")"
+    start=$SECONDS
+    if $update; then target="$nb"; else target="$out/$name"; fi
+    log="$out/${name%.ipynb}.log"
+    if ! "$venv/bin/python" "$here/execute.py" "$nb" "$target" java 2> "$log"; then
+        # the kernel's own start and stop lines ("[I ...]") say nothing about the failure
+        grep -v '^\[I ' "$log" | tail -30 >&2
+        exit 1
+    fi
+    echo "run.sh: $name ok in $((SECONDS - start)) s" >&2
+done
+$update || echo "run.sh: executed notebooks in $out" >&2
