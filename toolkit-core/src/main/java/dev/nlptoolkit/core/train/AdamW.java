@@ -23,6 +23,11 @@ import java.util.function.Predicate;
  *
  * where {@code t} counts this parameter's updates. State tensors are named {@code exp_avg.<name>} and
  * {@code exp_avg_sq.<name>}, as in torch's state dict.
+ *
+ * <p>{@link #step()} uses each gradient as scratch space: after it, gradients hold no meaning until
+ * the next zeroing and backward. DJL 0.36 has no fused {@code lerp_}, {@code addcmul_} or
+ * {@code addcdiv_} (its {@code adamUpdate} computes another formula), so the update takes 13 or 14
+ * elementwise passes where torch takes 8; three temporaries per parameter remain (torch: two).
  */
 public final class AdamW extends NamedStateOptimizer {
 
@@ -99,8 +104,10 @@ public final class AdamW extends NamedStateOptimizer {
         if (weightDecay != 0 && decayed.test(name)) {
             weight.muli((float) (1 - lr * weightDecay));
         }
-        m.addi(gradient.sub(m).muli((float) (1 - beta1)));
         v.muli((float) beta2).addi(gradient.mul((float) (1 - beta2)).muli(gradient));
+        // The gradient is spent once v has it, so it holds (g - m) (1 - b1) in place of a new temporary
+        // (the embedding's is 30522 x H); the training loop zeroes it before the next backward.
+        m.addi(gradient.subi(m).muli((float) (1 - beta1)));
         double biasCorrection1 = 1 - Math.pow(beta1, updates);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, updates));
         double stepSize = lr / biasCorrection1;

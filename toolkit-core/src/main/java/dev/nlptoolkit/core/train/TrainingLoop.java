@@ -92,6 +92,7 @@ public final class TrainingLoop<B> {
     private final Duration maxDuration;
     private final Path logFile;
     private final ProgressBar progress;
+    private final StepListener stepListener;
     private final ToIntFunction<B> examplesPerBatch;
     private final LongSupplier clock;
     private final PlannedSchedule schedule;
@@ -118,6 +119,7 @@ public final class TrainingLoop<B> {
         this.maxDuration = b.maxDuration;
         this.logFile = b.logFile;
         this.progress = b.progress;
+        this.stepListener = b.stepListener;
         this.examplesPerBatch = b.examplesPerBatch;
         this.clock = b.clock;
         this.schedule = b.schedule;
@@ -270,13 +272,18 @@ public final class TrainingLoop<B> {
                             break;
                         }
                         List<B> group = batches.subList(batch, Math.min(size, batch + accumulation));
+                        long stepStart = clock.getAsLong();
                         double loss = optimizerStep(group);
+                        long stepNanos = clock.getAsLong() - stepStart;
                         batch += group.size();
                         step++;
                         lossSinceEvaluation += loss;
                         stepsSinceEvaluation++;
                         if (progress != null) {
                             progress.update(step, loss, group.stream().mapToLong(examplesPerBatch::applyAsInt).sum());
+                        }
+                        if (stepListener != null) {
+                            stepListener.afterStep(step, loss, stepNanos);
                         }
                         epochProgress = epoch + (double) batch / size;
                         epochDone = batch == size;
@@ -499,6 +506,7 @@ public final class TrainingLoop<B> {
         private Duration maxDuration;
         private Path logFile;
         private ProgressBar progress;
+        private StepListener stepListener;
         private ToIntFunction<B> examplesPerBatch = b -> 1;
         private LongSupplier clock = System::nanoTime;
         private PlannedSchedule schedule;
@@ -605,6 +613,12 @@ public final class TrainingLoop<B> {
         /** Shows progress, e.g. {@link ProgressBar#toStderr()}; default none. */
         public Builder<B> optProgress(ProgressBar progress) {
             this.progress = progress;
+            return this;
+        }
+
+        /** Called after every optimizer step with its loss and wall time; default none. */
+        public Builder<B> optStepListener(StepListener listener) {
+            this.stepListener = listener;
             return this;
         }
 

@@ -1,12 +1,13 @@
 package dev.nlptoolkit.models.attention;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+
+import dev.nlptoolkit.models.linear.Linears;
 
 /**
  * Additive attention for RNN encoder-decoders (Bahdanau, Cho and Bengio 2015, "Neural Machine
@@ -39,10 +40,10 @@ public final class AdditiveAttention extends AlignmentAttentionBase {
     @Override
     NDArray scores(ParameterStore ps, NDArray query, NDArray keys, boolean training) {
         // (B, Tq, Eq) -> (B, Tq, 1, A); (B, Tk, Ek) -> (B, 1, Tk, A)
-        NDArray q = queryProj.forward(ps, new NDList(query), training).singletonOrThrow().expandDims(2);
-        NDArray k = keyProj.forward(ps, new NDList(keys), training).singletonOrThrow().expandDims(1);
+        NDArray q = Linears.forward(ps, queryProj, query, training).expandDims(2);
+        NDArray k = Linears.forward(ps, keyProj, keys, training).expandDims(1);
         // (B, Tq, Tk, A) -> (B, Tq, Tk, 1) -> (B, Tq, Tk)
-        return v.forward(ps, new NDList(q.add(k).tanh()), training).singletonOrThrow().squeeze(-1);
+        return Linears.forward(ps, v, q.add(k).tanh(), training).squeeze(-1);
     }
 
     @Override

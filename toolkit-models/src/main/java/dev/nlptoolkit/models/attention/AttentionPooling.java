@@ -10,6 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.linear.Linears;
+
 /**
  * Self-attentive pooling of a sequence into one vector, one hop of the structured self-attention of
  * Lin et al. 2017 ("A Structured Self-attentive Sentence Embedding"): a = softmax(w_s2 tanh(W_s1 H^T))
@@ -44,8 +46,8 @@ public final class AttentionPooling extends AbstractBlock {
         }
         NDArray states = input.query();
         // (B, T, D) -> (B, T, A) -> (B, T, 1) -> (B, T)
-        NDArray hidden = ws1.forward(ps, new NDList(states), training).singletonOrThrow().tanh();
-        NDArray scores = ws2.forward(ps, new NDList(hidden), training).singletonOrThrow().squeeze(-1);
+        NDArray hidden = Linears.forward(ps, ws1, states, training).tanh();
+        NDArray scores = Linears.forward(ps, ws2, hidden, training).squeeze(-1);
         NDArray mask = input.keyMask();
         NDArray weights = ScaledDotProductAttention.maskedSoftmax(scores, mask == null ? null : mask.neq(0));
         // (B, 1, T) x (B, T, D) -> (B, 1, D) -> (B, D)

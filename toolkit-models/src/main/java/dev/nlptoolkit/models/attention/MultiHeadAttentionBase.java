@@ -13,6 +13,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.linear.Linears;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -76,7 +78,7 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
         NDIndex rows = new NDIndex("{}:{}", fromRow, toRow);
         NDArray w = ps.getValue(inProjWeight, x.getDevice(), training).get(x.getManager(), rows);
         NDArray b = ps.getValue(inProjBias, x.getDevice(), training).get(x.getManager(), rows);
-        return Linear.linear(x, w, b).singletonOrThrow();
+        return Linears.linear(x, w, b);
     }
 
     /**
@@ -91,7 +93,7 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
                 query, keyValue.key(), keyValue.value(), visible, dropout, training);
         // (B, N, Tq, H) -> (B, Tq, E)
         NDArray merged = ScaledDotProductAttention.mergeHeads(r.output());
-        NDArray out = outProj.forward(ps, new NDList(merged), training).singletonOrThrow();
+        NDArray out = Linears.forward(ps, outProj, merged, training);
         return new AttentionOutput(out, r.probabilities());
     }
 

@@ -1,12 +1,13 @@
 package dev.nlptoolkit.models.attention;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+
+import dev.nlptoolkit.models.linear.Linears;
 
 /**
  * Multiplicative attention for RNN encoder-decoders (Luong, Pham and Manning 2015, "Effective
@@ -52,7 +53,7 @@ public final class MultiplicativeAttention extends AlignmentAttentionBase {
                     + query.getShape() + " and keys " + keys.getShape());
         }
         // GENERAL: (B, Tk, Ek) -> (B, Tk, Eq)
-        NDArray k = keyProj == null ? keys : keyProj.forward(ps, new NDList(keys), training).singletonOrThrow();
+        NDArray k = keyProj == null ? keys : Linears.forward(ps, keyProj, keys, training);
         // (B, Tq, Eq) x (B, Eq, Tk) -> (B, Tq, Tk)
         return query.matMul(k.transpose(0, 2, 1));
     }

@@ -1,7 +1,6 @@
 package dev.nlptoolkit.models.attention;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -60,10 +59,21 @@ public final class ScaledDotProductAttention {
         if (visible == null) {
             return scores.softmax(-1);
         }
-        // PyTorch's where in DJL refuses a condition of another shape than scores: broadcast it first.
-        NDArray condition = visible.broadcast(scores.getShape());
-        NDArray masked = NDArrays.where(condition, scores, scores.getManager().create(MASK_VALUE));
-        return masked.softmax(-1);
+        return scores.add(additiveMask(visible, scores.getDataType())).softmax(-1);
+    }
+
+    /**
+     * The additive form of a visibility mask: -0 where visible, {@link #MASK_VALUE} where hidden, of
+     * the mask's own (small, broadcastable) shape. Adding it to scores equals selecting MASK_VALUE:
+     * s + (-0) is s exactly, and s + MASK_VALUE rounds to MASK_VALUE for any |s| below 1e31. Unlike a
+     * boolean {@code where} over the full (B, N, Tq, Tk) scores, the broadcast add needs no
+     * full-size condition and its backward passes the gradient through unchanged.
+     *
+     * @param visible boolean, true where a key may be attended
+     */
+    public static NDArray additiveMask(NDArray visible, DataType dataType) {
+        // (1 - visible) * MASK_VALUE: 0 * MASK_VALUE is -0, 1 * MASK_VALUE is MASK_VALUE
+        return visible.logicalNot().toType(dataType, false).muli(MASK_VALUE);
     }
 
     /** (B, T, E) -> (B, N, T, H). */

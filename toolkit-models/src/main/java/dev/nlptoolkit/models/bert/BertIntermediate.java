@@ -10,6 +10,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.linear.Linears;
+
 /**
  * The widening half of BERT's position-wise feed-forward network (Devlin et al. 2019): act(dense(x)).
  *
@@ -31,7 +33,7 @@ public final class BertIntermediate extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray projected = dense.forward(parameterStore, inputs, training).singletonOrThrow();
+        NDArray projected = Linears.forward(parameterStore, dense, inputs.singletonOrThrow(), training);
         return new NDList(activation.apply(projected));
     }
 

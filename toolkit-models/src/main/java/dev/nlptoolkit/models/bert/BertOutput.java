@@ -11,6 +11,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.linear.Linears;
 import dev.nlptoolkit.models.transformer.LayerNorm;
 
 /**
@@ -38,7 +39,7 @@ public final class BertOutput extends AbstractBlock {
 
     /** x (B, T, D) and residual (B, T, E) -> (B, T, E). */
     public NDArray apply(ParameterStore parameterStore, NDArray x, NDArray residual, boolean training) {
-        NDArray projected = dense.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+        NDArray projected = Linears.forward(parameterStore, dense, x, training);
         NDArray dropped = dropout.forward(parameterStore, new NDList(projected), training).singletonOrThrow();
         return layerNorm.forward(parameterStore, new NDList(dropped.add(residual)), training).singletonOrThrow();
     }

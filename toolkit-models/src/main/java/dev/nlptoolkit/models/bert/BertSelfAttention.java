@@ -1,16 +1,20 @@
 package dev.nlptoolkit.models.bert;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.ParameterList;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.attention.ScaledDotProductAttention;
+import dev.nlptoolkit.models.linear.Linears;
 
 /**
  * BERT's multi-head self-attention (Devlin et al. 2019; Vaswani et al. 2017): query, key and value
@@ -22,6 +26,11 @@ import dev.nlptoolkit.models.attention.ScaledDotProductAttention;
 public final class BertSelfAttention extends AbstractBlock {
 
     private static final byte VERSION = 1;
+    /** Query, key and value. */
+    private static final int PROJECTIONS = 3;
+    /** DJL's names of a Linear's parameters. */
+    private static final String WEIGHT = "weight";
+    private static final String BIAS = "bias";
 
     private final int heads;
     private final float dropout;
@@ -44,17 +53,40 @@ public final class BertSelfAttention extends AbstractBlock {
      */
     public BertAttentionResult attend(
             ParameterStore parameterStore, NDArray hidden, NDArray visible, boolean training) {
-        // (B, T, E) -> (B, N, T, H)
-        NDArray q = ScaledDotProductAttention.splitHeads(project(query, parameterStore, hidden, training), heads);
-        NDArray k = ScaledDotProductAttention.splitHeads(project(key, parameterStore, hidden, training), heads);
-        NDArray v = ScaledDotProductAttention.splitHeads(project(value, parameterStore, hidden, training), heads);
+        // (B, T, E) -> (B, T, 3E) -> 3 x (B, T, E) -> (B, N, T, H); split gives views
+        NDList qkv = projectQueryKeyValue(parameterStore, hidden, training).split(PROJECTIONS, 2);
+        NDArray q = ScaledDotProductAttention.splitHeads(qkv.get(0), heads);
+        NDArray k = ScaledDotProductAttention.splitHeads(qkv.get(1), heads);
+        NDArray v = ScaledDotProductAttention.splitHeads(qkv.get(2), heads);
         ScaledDotProductAttention.Result r = ScaledDotProductAttention.apply(q, k, v, visible, dropout, training);
         // (B, N, T, H) -> (B, T, E)
         return new BertAttentionResult(ScaledDotProductAttention.mergeHeads(r.output()), r.probabilities());
     }
 
-    private static NDArray project(Linear linear, ParameterStore parameterStore, NDArray x, boolean training) {
-        return linear.forward(parameterStore, new NDList(x), training).singletonOrThrow();
+    /**
+     * The query, key and value projections as one product: their weights stacked to (3E, E) and biases
+     * to (3E), as {@code torch.nn.MultiheadAttention}'s {@code in_proj}, while the parameters keep
+     * their checkpoint names. One (B T, E) x (E, 3E) product reads the hidden states once, and backward
+     * gives their gradient from one product instead of summing three; the stacking copies only weights.
+     *
+     * @return (B, T, 3E)
+     */
+    private NDArray projectQueryKeyValue(ParameterStore parameterStore, NDArray hidden, boolean training) {
+        Device device = hidden.getDevice();
+        NDList weights = new NDList(PROJECTIONS);
+        NDList biases = new NDList(PROJECTIONS);
+        for (Linear projection : new Linear[] {query, key, value}) {
+            ParameterList parameters = projection.getDirectParameters();
+            weights.add(parameterStore.getValue(parameters.get(WEIGHT), device, training));
+            biases.add(parameterStore.getValue(parameters.get(BIAS), device, training));
+        }
+        // concat puts its result in the first array's manager, the parameters': move the stacks to the
+        // step's manager, or they would pile up there, one pair per call
+        NDArray stackedWeight = NDArrays.concat(weights, 0);
+        NDArray stackedBias = NDArrays.concat(biases, 0);
+        stackedWeight.attach(hidden.getManager());
+        stackedBias.attach(hidden.getManager());
+        return Linears.linear(hidden, stackedWeight, stackedBias);
     }
 
     /** Hidden (B, T, E) and attention mask (B, T) -> context (B, T, E) and probabilities (B, N, T, T). */

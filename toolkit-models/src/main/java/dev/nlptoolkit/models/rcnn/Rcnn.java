@@ -13,6 +13,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.linear.Linears;
 import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;
@@ -49,7 +50,7 @@ public final class Rcnn extends AbstractBlock {
     private final int contextSize;
     private final int latentSize;
     private final Block context;
-    private final Block projection;
+    private final Linear projection;
 
     private Rcnn(Builder builder) {
         super(VERSION);
@@ -105,7 +106,7 @@ public final class Rcnn extends AbstractBlock {
             // (B, T, C + E + C)
             NDArray words = NDArrays.concat(new NDList(left, embeddings, right), FEATURE_AXIS);
             // (B, T, L)
-            NDArray latent = projection.forward(parameterStore, new NDList(words), training).singletonOrThrow().tanh();
+            NDArray latent = Linears.forward(parameterStore, projection, words, training).tanh();
             if (in.lengths() != null) {
                 NDArray real = SequenceLengths.read(in.lengths(), batch, steps).mask(scope)
                         .reshape(batch, steps, 1).broadcast(latent.getShape());

@@ -15,14 +15,15 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
-import dev.nlptoolkit.core.config.JsonRecords;
 
+import dev.nlptoolkit.core.config.JsonRecords;
 import dev.nlptoolkit.models.attention.AdditiveAttention;
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.LuongScore;
 import dev.nlptoolkit.models.attention.MultiplicativeAttention;
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
+import dev.nlptoolkit.models.linear.Linears;
 import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;
@@ -127,7 +128,7 @@ public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2Seq
         // (2L, B, He) -> (L, 2, B, He) -> (L, B, 2, He) -> (L, B, 2He)
         NDArray joined = state.reshape(layers, DIRECTIONS, s.get(1), s.get(2)).transpose(0, 2, 1, 3)
                 .reshape(layers, s.get(1), DIRECTIONS * s.get(2));
-        return linear.forward(ps, new NDList(joined), training).singletonOrThrow().tanh();
+        return Linears.forward(ps, linear, joined, training).tanh();
     }
 
     @Override
@@ -144,7 +145,7 @@ public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2Seq
         }
         // T x (B, Hd) -> (B, T, Hd) -> (B, T, V)
         NDArray stacked = drop(ps, NDArrays.stack(attentional, TIME_AXIS), training);
-        return outputProjection.forward(ps, new NDList(stacked), training).singletonOrThrow();
+        return Linears.forward(ps, outputProjection, stacked, training);
     }
 
     /**

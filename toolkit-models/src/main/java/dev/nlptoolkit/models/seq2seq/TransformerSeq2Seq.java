@@ -14,10 +14,11 @@ import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
-import dev.nlptoolkit.core.config.JsonRecords;
 
+import dev.nlptoolkit.core.config.JsonRecords;
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
+import dev.nlptoolkit.models.linear.Linears;
 import dev.nlptoolkit.models.transformer.Activation;
 import dev.nlptoolkit.models.transformer.DecoderInput;
 import dev.nlptoolkit.models.transformer.DecoderState;
@@ -137,7 +138,7 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
     /** (..., E) -> logits (..., V), through the target embedding when tied. */
     private NDArray project(ParameterStore ps, NDArray x, boolean training) {
         if (outputProjection != null) {
-            return outputProjection.forward(ps, new NDList(x), training).singletonOrThrow();
+            return Linears.forward(ps, outputProjection, x, training);
         }
         NDArray table = targetEmbedding.table(ps, x.getDevice(), training);
         // (..., E) x (E, V)

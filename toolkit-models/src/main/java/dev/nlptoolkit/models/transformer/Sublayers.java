@@ -8,6 +8,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
+import dev.nlptoolkit.models.linear.Linears;
+
 import java.util.function.UnaryOperator;
 
 /** The residual wiring and feed-forward block shared by encoder and decoder layers. */
@@ -45,8 +47,8 @@ final class Sublayers {
     /** linear2(dropout(activation(linear1(x)))): (B, T, E) -> (B, T, F) -> (B, T, E). */
     static NDArray feedForward(ParameterStore ps, NDArray x, Linear linear1, Linear linear2,
             TransformerLayerConfig config, boolean training) {
-        NDArray hidden = config.activation().apply(apply(ps, linear1, x, training));
-        return apply(ps, linear2, dropout(hidden, config, training), training);
+        NDArray hidden = config.activation().apply(Linears.forward(ps, linear1, x, training));
+        return Linears.forward(ps, linear2, dropout(hidden, config, training), training);
     }
 
     static NDArray apply(ParameterStore ps, Block block, NDArray x, boolean training) {

@@ -581,18 +581,18 @@ public final class TextClassifierTrainer {
                         : kind + " trains from scratch and takes no init(...) / --init directory");
             }
             if (initEmbeddings != null && kind.pretrained()) {
-                throw new IllegalArgumentException(kind + " takes its embeddings from init(...) / --init;"
+                throw new UserInputException(kind + " takes its embeddings from init(...) / --init;"
                         + " initEmbeddings(...) / --init-embeddings is for models trained from scratch");
             }
             if (freezeEmbeddings && initEmbeddings == null) {
-                throw new IllegalArgumentException("freezing embeddings needs pretrained ones: give"
+                throw new UserInputException("freezing embeddings needs pretrained ones: give"
                         + " initEmbeddings(...) / --init-embeddings too");
             }
             if (classWeights == null) {
                 throw new IllegalArgumentException("class weights must not be null: use ClassWeights.NONE");
             }
             if (!classWeights.isNone() && adversarialEpsilon != null) {
-                throw new IllegalArgumentException("class weights and adversarial training cannot be combined yet:"
+                throw new UserInputException("class weights and adversarial training cannot be combined yet:"
                         + " drop --class-weights or --adversarial-epsilon");
             }
             if (maxMinutes != null && !(maxMinutes > 0)) {

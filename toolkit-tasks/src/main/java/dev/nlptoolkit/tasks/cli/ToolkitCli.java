@@ -39,6 +39,7 @@ import java.util.concurrent.Callable;
             ScoreCommand.class,
             DemoCommand.class,
             BleuCommand.class,
+            BenchCommand.class,
         })
 public final class ToolkitCli implements Callable<Integer> {
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Interleaves `./toolkit bench` and its Python peer (A B A B ...) with the same thread count and
+# prints, per workload, the median ratio ours/theirs (for bert-latency theirs/ours: above 1 means we
+# are faster everywhere) with its range over the rounds, and both sides' median figures; cpu_ratio is
+# theirs/ours of the median CPU time per step (cpu_ms), the steadier figure on a busy machine.
+#
+#   bench/compare.sh [--rounds N] [--threads N] [--steps N] [--warmup N] [--python PY]
+#                    [--impl torch|hf-eager|hf-sdpa] WORKLOAD...
+#
+# PY is the Python of a virtual environment with torch (and transformers for --impl hf-*), see
+# bench/README.md. Each round is one fresh process per side; a side's figure is the median of its
+# timed steps. The JVM flags in TOOLKIT_JAVA_OPTS are printed with the results: the JIT and GC
+# threads share the cores with libtorch's.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+rounds=5
+threads=2
+python=python3
+impl=torch
+counts=()
+workloads=()
+while (($# > 0)); do
+    case "$1" in
+        --rounds) rounds="$2"; shift 2 ;;
+        --threads) threads="$2"; shift 2 ;;
+        --python) python="$2"; shift 2 ;;
+        --impl) impl="$2"; shift 2 ;;
+        --steps|--warmup) counts+=("$1" "$2"); shift 2 ;;
+        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        *) workloads+=("$1"); shift ;;
+    esac
+done
+if ((${#workloads[@]} == 0)); then
+    workloads=(gemm lstm-train bert-train bert-infer bert-latency)
+fi
+
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+"$root/toolkit" --help >/dev/null   # builds the jar once, outside the timed rounds
+echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}'"
+"$python" -c 'import torch; print("# peer torch", torch.__version__)'
+for workload in "${workloads[@]}"; do
+    steps=(${counts[@]+"${counts[@]}"})
+    if [[ "$workload" == bert-latency && ${#counts[@]} -eq 0 ]]; then
+        steps=(--steps 200 --warmup 20)
+    fi
+    for ((round = 1; round <= rounds; round++)); do
+        "$root/toolkit" bench "$workload" --threads "$threads" ${steps[@]+"${steps[@]}"} 2>/dev/null \
+            >>"$out/ours-$workload"
+        "$python" "$root/bench/peers.py" "$workload" --impl "$impl" --threads "$threads" ${steps[@]+"${steps[@]}"} \
+            2>/dev/null >>"$out/theirs-$workload"
+    done
+    "$python" - "$workload" "$out/ours-$workload" "$out/theirs-$workload" <<'PY'
+import json, statistics, sys
+workload, ours_file, theirs_file = sys.argv[1:]
+ours = [json.loads(line) for line in open(ours_file)]
+theirs = [json.loads(line) for line in open(theirs_file)]
+lower_is_better = workload == "bert-latency"
+ratios = [(t["throughput"] / o["throughput"]) if lower_is_better else (o["throughput"] / t["throughput"])
+          for o, t in zip(ours, theirs)]
+print(json.dumps({"workload": workload, "unit": ours[0]["unit"],
+                  "ours": statistics.median(o["throughput"] for o in ours),
+                  "theirs": statistics.median(t["throughput"] for t in theirs),
+                  "ratio": round(statistics.median(ratios), 3), "ratio_min": round(min(ratios), 3),
+                  "ratio_max": round(max(ratios), 3), "rounds": len(ratios),
+                  "cpu_ms": [statistics.median(o["cpu_ms"] for o in ours), statistics.median(t["cpu_ms"] for t in theirs)],
+                  "cpu_ratio": round(statistics.median(t["cpu_ms"] / o["cpu_ms"] for o, t in zip(ours, theirs)), 3),
+                  "peak_rss_mb": [statistics.median(o["peak_rss_mb"] for o in ours),
+                                  statistics.median(t["peak_rss_mb"] for t in theirs)]}))
+PY
+done

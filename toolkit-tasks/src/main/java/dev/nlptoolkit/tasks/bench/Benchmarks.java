@@ -1,0 +1,94 @@
+package dev.nlptoolkit.tasks.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+
+import dev.nlptoolkit.core.device.EngineSettings;
+
+import com.google.gson.JsonObject;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.stream.Collectors;
+
+/**
+ * Runs one {@link Workload} on the CPU in float32 with seeded random inputs made before the timed
+ * region, and reports the median of the timed steps. The Python peers in {@code bench/} run the same
+ * workloads in PyTorch eager and transformers.
+ */
+public final class Benchmarks {
+
+    private Benchmarks() {}
+
+    public static BenchResult run(Workload workload, BenchSettings settings) {
+        EngineSettings.threads(settings.threads(), EngineSettings.current().interOp());
+        Engine engine = Engine.getEngine("PyTorch");
+        engine.setRandomSeed((int) settings.seed());
+        try (NDManager manager = engine.newBaseManager(ai.djl.Device.cpu())) {
+            return switch (workload) {
+                case GEMM -> Gemm.run(settings, manager);
+                case LSTM_TRAIN -> LstmTrain.run(settings, manager);
+                case BERT_TRAIN -> BertMini.train(settings, manager);
+                case BERT_INFER -> BertMini.infer(settings, manager);
+                case BERT_LATENCY -> BertMini.latency(settings, manager);
+                case SCORE_CSV -> ScoreCsv.run(settings, manager);
+            };
+        }
+    }
+
+    /**
+     * @param times wall times of the timed steps, which {@code throughput} comes from
+     * @param cpu process CPU times of the same steps, reported as {@code cpu_ms}, their median
+     */
+    static BenchResult result(Workload workload, double throughput, BenchSettings settings, StepTimes times,
+            StepTimes cpu, JsonObject extras) {
+        extras.addProperty("cpu_ms", BenchResult.round(cpu.quantileMillis(0.5)));
+        extras.add("jvm", jvm());
+        return new BenchResult(workload, throughput, settings, times.spread(), ProcessMemory.peakRssMib(),
+                Engine.getEngine("PyTorch").getVersion(), extras);
+    }
+
+    /** Starts libtorch's profiler when {@code step} is the first timed one and a trace was asked for. */
+    static void profileBefore(BenchSettings settings, int step) {
+        if (settings.profile() != null && step == settings.warmup()) {
+            JniUtils.startProfile(false, true, true);
+        }
+    }
+
+    /** Stops the profiler after the first timed step and writes the trace. */
+    static void profileAfter(BenchSettings settings, int step) {
+        if (settings.profile() != null && step == settings.warmup()) {
+            JniUtils.stopProfile(settings.profile().toAbsolutePath().toString());
+        }
+    }
+
+    /** A mode in force until closed; closing cannot fail. */
+    interface Mode extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Gradient recording off on this thread until closed, whatever the engine thread's mode was. */
+    static Mode withoutGradients() {
+        boolean before = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        return () -> JniUtils.setGradMode(before);
+    }
+
+    /** The JVM settings that share the cores with libtorch: collectors and JIT compiler threads. */
+    private static JsonObject jvm() {
+        JsonObject json = new JsonObject();
+        json.addProperty("version", Runtime.version().toString());
+        json.addProperty("gc", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", ")));
+        json.addProperty("processors", Runtime.getRuntime().availableProcessors());
+        json.addProperty("input_arguments", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        if (hotspot != null) {
+            json.addProperty("jit_threads", hotspot.getVMOption("CICompilerCount").getValue());
+            json.addProperty("parallel_gc_threads", hotspot.getVMOption("ParallelGCThreads").getValue());
+        }
+        return json;
+    }
+}
