@@ -99,7 +99,7 @@ class ClassWeightsTest {
 
     @Test
     void classWeightsAndAdversarialTrainingAreRefusedTogether() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TextClassifierTrainer.builder()
+        UserInputException e = assertThrows(UserInputException.class, () -> TextClassifierTrainer.builder()
                 .model(ModelKind.CNN).train(Dataset.of(List.of(Example.of("a", "x"), Example.of("b", "y"))))
                 .outputDir(tmp).classWeights(ClassWeights.BALANCED).adversarial(1, 1).build());
         assertTrue(e.getMessage().contains("--class-weights"), e.getMessage());

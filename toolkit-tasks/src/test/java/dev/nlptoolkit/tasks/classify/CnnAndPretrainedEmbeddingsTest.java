@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.SafeTensors;
 import dev.nlptoolkit.core.device.DeviceChoice;
@@ -285,10 +286,10 @@ class CnnAndPretrainedEmbeddingsTest {
         CheckpointException none = assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noMatrix));
         assertTrue(none.getMessage().contains("embeddings.word_embeddings.weight"), none.getMessage());
 
-        IllegalArgumentException bert = assertThrows(IllegalArgumentException.class, () -> trainer(ModelKind.BERT,
+        UserInputException bert = assertThrows(UserInputException.class, () -> trainer(ModelKind.BERT,
                 tmp.resolve("x")).init(Fixtures.tinyBert()).initEmbeddings(checkpoint).build());
         assertTrue(bert.getMessage().contains("--init-embeddings"), bert.getMessage());
-        IllegalArgumentException frozen = assertThrows(IllegalArgumentException.class,
+        UserInputException frozen = assertThrows(UserInputException.class,
                 () -> trainer(ModelKind.CNN, tmp.resolve("x")).freezeEmbeddings(true).build());
         assertTrue(frozen.getMessage().contains("--init-embeddings"), frozen.getMessage());
     }
