@@ -1,9 +1,7 @@
 package dev.nlptoolkit.core.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,9 +31,9 @@ public final class ParallelTextReader {
 
     /** Opens both files for streaming; close the cursor when done. */
     public static Cursor open(Path source, Path target) throws IOException {
-        BufferedReader sourceReader = TextFiles.open(source, CodingErrorAction.REPORT);
+        LineReader sourceReader = TextFiles.openLines(source);
         try {
-            return new Cursor(source, target, sourceReader, TextFiles.open(target, CodingErrorAction.REPORT));
+            return new Cursor(source, target, sourceReader, TextFiles.openLines(target));
         } catch (IOException e) {
             sourceReader.close();
             throw e;
@@ -50,13 +48,13 @@ public final class ParallelTextReader {
 
         private final Path source;
         private final Path target;
-        private final BufferedReader sourceReader;
-        private final BufferedReader targetReader;
+        private final LineReader sourceReader;
+        private final LineReader targetReader;
         private long line;
         private SentencePair next;
         private boolean done;
 
-        private Cursor(Path source, Path target, BufferedReader sourceReader, BufferedReader targetReader) {
+        private Cursor(Path source, Path target, LineReader sourceReader, LineReader targetReader) {
             this.source = source;
             this.target = target;
             this.sourceReader = sourceReader;
@@ -69,8 +67,8 @@ public final class ParallelTextReader {
                 return next != null;
             }
             long number = line + 1;
-            String sourceLine = readLine(source, sourceReader, number);
-            String targetLine = readLine(target, targetReader, number);
+            String sourceLine = readLine(sourceReader);
+            String targetLine = readLine(targetReader);
             if (sourceLine == null && targetLine == null) {
                 done = true;
                 return false;
@@ -78,19 +76,34 @@ public final class ParallelTextReader {
             if (sourceLine == null || targetLine == null) {
                 Path shorter = sourceLine == null ? source : target;
                 Path longer = sourceLine == null ? target : source;
+                String longerCount = countTotal(sourceLine == null ? targetReader : sourceReader, number);
                 throw new UncheckedIOException(new DatasetException(longer, number, "the files are not aligned: "
-                        + shorter + " has " + line + " lines but " + longer + " has more"));
+                        + shorter + " has " + line + " lines but " + longer + " has " + longerCount
+                        + "; line i of each must be the translation of line i of the other"));
             }
             line = number;
             next = new SentencePair(number, sourceLine, targetLine);
             return true;
         }
 
-        private static String readLine(Path file, BufferedReader reader, long number) {
+        /** The line count of a file whose line {@code read} was just read, or "more" if the rest is unreadable. */
+        private static String countTotal(LineReader reader, long read) {
+            long total = read;
+            try {
+                while (reader.readLine() != null) {
+                    total++;
+                }
+                return String.valueOf(total);
+            } catch (IOException e) {
+                return "more";
+            }
+        }
+
+        private static String readLine(LineReader reader) {
             try {
                 return reader.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(new DatasetException(file, number, "cannot read: " + e, e));
+            } catch (DatasetException e) {
+                throw new UncheckedIOException(e);
             }
         }
 

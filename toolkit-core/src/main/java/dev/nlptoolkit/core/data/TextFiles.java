@@ -5,15 +5,18 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Opens UTF-8 text files, gzip-compressed or not, without a byte order mark. */
-final class TextFiles {
+public final class TextFiles {
 
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
@@ -29,7 +32,58 @@ final class TextFiles {
      *     {@code REPLACE} reads them as U+FFFD
      */
     static BufferedReader open(Path file, CodingErrorAction malformed) throws IOException {
-        InputStream in = new BufferedInputStream(Files.newInputStream(file), BUFFER_BYTES);
+        return open(Files.newInputStream(file), malformed);
+    }
+
+    /**
+     * Every line of {@code file} (gzip or not), empty ones included.
+     *
+     * @throws DatasetException naming the file and line when a line is not UTF-8
+     */
+    public static List<String> readLines(Path file) throws IOException {
+        return readLines(Files.newInputStream(file), file);
+    }
+
+    /**
+     * Every line of {@code in}, which is closed at the end; {@code name} stands for the stream in
+     * errors (e.g. {@code <stdin>}).
+     *
+     * @throws DatasetException naming the stream and line when a line is not UTF-8
+     */
+    public static List<String> readLines(InputStream in, Path name) throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (LineReader reader = new LineReader(openBytes(in), name)) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** {@code file}'s lines one at a time, each decoded on its own so that an error names its line. */
+    static LineReader openLines(Path file) throws IOException {
+        return new LineReader(openBytes(Files.newInputStream(file)), file);
+    }
+
+    /** The reason given for a line that is not UTF-8. */
+    static String notUtf8(CharacterCodingException e) {
+        return "is not valid UTF-8 (" + e + "); convert the file to UTF-8";
+    }
+
+    private static BufferedReader open(InputStream raw, CodingErrorAction malformed) throws IOException {
+        InputStream in = openBytes(raw);
+        try {
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(malformed).onUnmappableCharacter(malformed)), BUFFER_BYTES);
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /** The bytes of {@code raw}: gunzipped when they start with gzip's magic, without a byte order mark. */
+    private static InputStream openBytes(InputStream raw) throws IOException {
+        InputStream in = new BufferedInputStream(raw, BUFFER_BYTES);
         try {
             in.mark(2);
             boolean gzip = in.read() == GZIP_MAGIC_1 && in.read() == GZIP_MAGIC_2;
@@ -44,8 +98,7 @@ final class TextFiles {
             if (!Arrays.equals(start, BYTE_ORDER_MARK)) {
                 in.reset();
             }
-            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(malformed).onUnmappableCharacter(malformed)), BUFFER_BYTES);
+            return in;
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;

@@ -54,6 +54,23 @@ public interface LearningRateSchedule {
         };
     }
 
+    /**
+     * Rises linearly from 0 to {@code peak} over {@code warmupSteps}, then decays with the inverse
+     * square root of the step, {@code peak * sqrt(warmupSteps / step)}: the schedule of "Attention Is
+     * All You Need" and fairseq's {@code inverse_sqrt} (with {@code warmup_init_lr = 0}), for
+     * Transformers trained from scratch; it never reaches 0, so it needs no total step count.
+     */
+    static LearningRateSchedule inverseSqrtWithWarmup(double peak, long warmupSteps) {
+        requirePositive("peak", peak);
+        if (warmupSteps < 1) {
+            throw new IllegalArgumentException("the inverse square root schedule needs warmupSteps >= 1, got "
+                    + warmupSteps);
+        }
+        return step -> step < warmupSteps
+                ? peak * warmup(step, warmupSteps)
+                : peak * Math.sqrt((double) warmupSteps / step);
+    }
+
     private static double warmup(long step, long warmupSteps) {
         return (double) step / Math.max(1, warmupSteps);
     }

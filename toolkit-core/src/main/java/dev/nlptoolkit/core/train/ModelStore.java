@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public interface ModelStore {
 
+    /** The file {@link #ofParameters} stores the weights in. */
+    String WEIGHTS_FILE = "model.safetensors";
+
     /** Writes the weights (and whatever else the model needs) into the existing directory {@code dir}. */
     void save(Path dir) throws IOException;
 
@@ -30,37 +33,20 @@ public interface ModelStore {
      */
     static ModelStore ofParameters(Map<String, Parameter> parameters) {
         return new ModelStore() {
-            private static final String FILE = "model.safetensors";
-
             @Override
             public void save(Path dir) throws IOException {
                 Map<String, NDArray> arrays = new LinkedHashMap<>();
                 parameters.forEach((name, p) -> arrays.put(name, p.getArray()));
-                SafeTensors.write(dir.resolve(FILE), arrays);
+                SafeTensors.write(dir.resolve(WEIGHTS_FILE), arrays);
             }
 
             @Override
             public void load(Path dir) throws CheckpointException {
-                Path file = dir.resolve(FILE);
+                Path file = dir.resolve(WEIGHTS_FILE);
                 NDManager owner = parameters.values().iterator().next().getArray().getManager();
                 try (NDManager scope = owner.newSubManager()) {
                     Map<String, NDArray> loaded = SafeTensors.read(file, scope);
-                    for (String name : loaded.keySet()) {
-                        if (!parameters.containsKey(name)) {
-                            throw new CheckpointException(file, name, "is not a parameter of this model");
-                        }
-                    }
-                    for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-                        NDArray value = loaded.get(e.getKey());
-                        NDArray target = e.getValue().getArray();
-                        if (value == null) {
-                            throw new CheckpointException(file, e.getKey(), "missing");
-                        }
-                        if (!value.getShape().equals(target.getShape()) || value.getDataType() != target.getDataType()) {
-                            throw new CheckpointException(file, e.getKey(), "is " + value.getDataType() + value.getShape()
-                                    + " but the model has " + target.getDataType() + target.getShape());
-                        }
-                    }
+                    WeightCheck.requireSameParameters(file, parameters, loaded);
                     parameters.forEach((name, p) -> loaded.get(name).copyTo(p.getArray()));
                 }
             }

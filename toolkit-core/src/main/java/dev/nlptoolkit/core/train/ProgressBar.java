@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * Training progress: step/total, smoothed loss, examples per second and time left. On a terminal the
- * line is redrawn in place ({@code \r}); otherwise (a log file, CI) a full line is printed every
+ * Training progress: step/total, smoothed loss, examples per second and time left; or, through
+ * {@link #advance}, any count of work without a loss (lines translated). On a terminal the line is
+ * redrawn in place ({@code \r}); otherwise (a log file, CI) a full line is printed every
  * {@code lineInterval}.
  */
 public final class ProgressBar {
@@ -22,6 +23,9 @@ public final class ProgressBar {
     private final boolean terminal;
     private final long intervalNanos;
     private final LongSupplier clock;
+    private final String countName;
+    private final String rateUnit;
+    private boolean hasLoss;
     private long total;
     private long firstStep;
     private long startNanos;
@@ -31,10 +35,21 @@ public final class ProgressBar {
     private String lastLine = "";
 
     public ProgressBar(PrintStream out, boolean terminal, Duration lineInterval, LongSupplier nanoClock) {
+        this(out, terminal, lineInterval, nanoClock, "step", "ex");
+    }
+
+    /**
+     * @param countName what the count counts, e.g. "step" or "lines"
+     * @param rateUnit what the rate counts per second, e.g. "ex" or "tok"
+     */
+    public ProgressBar(PrintStream out, boolean terminal, Duration lineInterval, LongSupplier nanoClock,
+            String countName, String rateUnit) {
         this.out = out;
         this.terminal = terminal;
         this.intervalNanos = (terminal ? REDRAW_INTERVAL : lineInterval).toNanos();
         this.clock = nanoClock;
+        this.countName = countName;
+        this.rateUnit = rateUnit;
     }
 
     /**
@@ -42,7 +57,13 @@ public final class ProgressBar {
      * console (stdin and stdout interactive) is taken to mean it is.
      */
     public static ProgressBar toStderr() {
-        return new ProgressBar(System.err, System.console() != null, DEFAULT_LINE_INTERVAL, System::nanoTime);
+        return toStderr("step", "ex");
+    }
+
+    /** {@link #toStderr()} counting {@code countName} with a rate of {@code rateUnit} per second. */
+    public static ProgressBar toStderr(String countName, String rateUnit) {
+        return new ProgressBar(System.err, System.console() != null, DEFAULT_LINE_INTERVAL, System::nanoTime,
+                countName, rateUnit);
     }
 
     /** Starts timing; {@code firstStep} is the step count the run starts from (non-zero on resume). */
@@ -55,8 +76,14 @@ public final class ProgressBar {
 
     /** Records a finished step with its loss and number of examples; draws when it is time. */
     public void update(long step, double loss, long stepExamples) {
-        examples += stepExamples;
+        hasLoss = true;
         smoothedLoss = Double.isNaN(smoothedLoss) ? loss : LOSS_SMOOTHING * smoothedLoss + (1 - LOSS_SMOOTHING) * loss;
+        advance(step, stepExamples);
+    }
+
+    /** Records that the count reached {@code step}, {@code stepExamples} more done; draws when it is time. */
+    public void advance(long step, long stepExamples) {
+        examples += stepExamples;
         long now = clock.getAsLong();
         if (now - lastDrawNanos >= intervalNanos || step == total) {
             lastDrawNanos = now;
@@ -75,8 +102,9 @@ public final class ProgressBar {
         double seconds = Math.max(now - startNanos, 1) / NANOS_PER_SECOND;
         long done = step - firstStep;
         double eta = done > 0 ? (total - step) * seconds / done : Double.NaN;
-        return String.format(Locale.ROOT, "step %d/%d  loss %.4f  %.1f ex/s  eta %s",
-                step, total, smoothedLoss, examples / seconds, format(eta));
+        String loss = hasLoss ? String.format(Locale.ROOT, "  loss %.4f", smoothedLoss) : "";
+        return String.format(Locale.ROOT, "%s %d/%d%s  %.1f %s/s  eta %s",
+                countName, step, total, loss, examples / seconds, rateUnit, format(eta));
     }
 
     private void draw(String line) {

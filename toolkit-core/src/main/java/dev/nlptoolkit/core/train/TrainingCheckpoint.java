@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -36,6 +37,8 @@ public final class TrainingCheckpoint {
     public static final String BEST = "best";
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String STATE_FILE = "trainer_state.json";
+    /** Prefix of the model-only checkpoints kept at evaluations, {@code step-<N>}. */
+    public static final String STEP_PREFIX = "step-";
     private static final String TMP_INFIX = ".tmp-";
     private static final String OLD_SUFFIX = ".old";
     private static final int FORMAT_VERSION = 1;
@@ -97,6 +100,63 @@ public final class TrainingCheckpoint {
         }
         Path old = root.resolve(slot + OLD_SUFFIX);
         return Files.isDirectory(old) ? old : null;
+    }
+
+    /**
+     * Readies the checkpoint root of a run: a run that resumes needs {@code last/} there; one that
+     * does not starts clean, so the root and the earlier run's {@code staleFiles} (its log) are removed.
+     */
+    public static void prepareRun(Path root, boolean resume, Path... staleFiles)
+            throws IOException, CheckpointException {
+        if (resume) {
+            if (find(root, LAST) == null) {
+                throw new CheckpointException(root.resolve(LAST), "no checkpoint to resume from; train without --resume"
+                        + " first");
+            }
+            return;
+        }
+        deleteRecursively(root);
+        for (Path file : staleFiles) {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** The slot name of the evaluation checkpoint at {@code step}. */
+    public static String stepSlot(long step) {
+        return STEP_PREFIX + step;
+    }
+
+    /** The evaluation checkpoints ({@code step-<N>}) under {@code root}, oldest first; empty when none. */
+    public static List<Path> steps(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> Files.isDirectory(d) && stepOf(d) >= 0)
+                    .sorted(Comparator.comparingLong(TrainingCheckpoint::stepOf))
+                    .toList();
+        }
+    }
+
+    /** Deletes all but the latest {@code keep} evaluation checkpoints under {@code root}. */
+    static void keepLatestSteps(Path root, int keep) throws IOException {
+        List<Path> all = steps(root);
+        for (Path old : all.subList(0, Math.max(0, all.size() - keep))) {
+            deleteRecursively(old);
+        }
+    }
+
+    /** The step of a {@code step-<N>} directory, or -1 for any other name. */
+    private static long stepOf(Path dir) {
+        String name = dir.getFileName().toString();
+        if (!name.startsWith(STEP_PREFIX)) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name.substring(STEP_PREFIX.length()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Reads the loop's position from checkpoint directory {@code dir}. */

@@ -31,7 +31,9 @@ import java.util.function.ToIntFunction;
  * <p>Evaluation runs every {@code evaluateEvery} steps and/or at the end of each epoch; after each,
  * the {@code last} checkpoint is written and, when the selection metric improved, the {@code best}
  * one. Training stops when the epochs are done, at the step limit, when early stopping says so, or
- * at the first step boundary after the time budget; {@code last} is written then too. A run resumed
+ * at the first step boundary after the time budget; {@code last} is written then too. With
+ * {@link Builder#optKeepEvaluationCheckpoints} the model of each of the latest K evaluations is kept
+ * as well ({@code step-<N>/}), for averaging ({@link CheckpointAveraging}). A run resumed
  * from {@code last} continues at the next micro-batch and gives bit-identical results: see
  * {@link TrainingCheckpoint} for why no RNG state needs storing.
  *
@@ -56,6 +58,7 @@ public final class TrainingLoop<B> {
     private final Path checkpointDir;
     private final ModelStore model;
     private final long checkpointEvery;
+    private final int keepEvaluations;
     private final Duration maxDuration;
     private final Path logFile;
     private final ProgressBar progress;
@@ -78,6 +81,7 @@ public final class TrainingLoop<B> {
         this.checkpointDir = b.checkpointDir;
         this.model = b.model;
         this.checkpointEvery = b.checkpointEvery;
+        this.keepEvaluations = b.keepEvaluations;
         this.maxDuration = b.maxDuration;
         this.logFile = b.logFile;
         this.progress = b.progress;
@@ -267,6 +271,10 @@ public final class TrainingLoop<B> {
                     stop = evaluationsWithoutImprovement >= selection.patience();
                 }
             }
+            if (keepEvaluations > 0) {
+                TrainingCheckpoint.write(checkpointDir, TrainingCheckpoint.stepSlot(step), state(), model, null);
+                TrainingCheckpoint.keepLatestSteps(checkpointDir, keepEvaluations);
+            }
             if (log != null) {
                 double elapsed = (clock.getAsLong() - startNanos) / NANOS_PER_SECOND;
                 log.write(step, epochProgress, lastLr, lossSinceEvaluation / stepsSinceEvaluation, elapsed, metrics);
@@ -306,6 +314,7 @@ public final class TrainingLoop<B> {
         private Path checkpointDir;
         private ModelStore model;
         private long checkpointEvery;
+        private int keepEvaluations;
         private Duration maxDuration;
         private Path logFile;
         private ProgressBar progress;
@@ -388,6 +397,15 @@ public final class TrainingLoop<B> {
             return this;
         }
 
+        /**
+         * Also keeps the model of each of the latest {@code k} evaluations in {@code step-<N>/}, for
+         * averaging at the end; default 0: none.
+         */
+        public Builder<B> optKeepEvaluationCheckpoints(int k) {
+            this.keepEvaluations = k;
+            return this;
+        }
+
         /** Stops at the first step boundary after this much time (per call of run/resume); default none. */
         public Builder<B> optMaxDuration(Duration maxDuration) {
             this.maxDuration = maxDuration;
@@ -444,6 +462,10 @@ public final class TrainingLoop<B> {
             }
             if (checkpointEvery < 0 || checkpointEvery > 0 && checkpointDir == null) {
                 throw new IllegalArgumentException("checkpointEvery needs optCheckpoints and must be >= 0");
+            }
+            if (keepEvaluations < 0 || keepEvaluations > 0 && (checkpointDir == null || evaluator == null)) {
+                throw new IllegalArgumentException("keeping evaluation checkpoints needs optCheckpoints and"
+                        + " optEvaluator, and a count >= 0, got " + keepEvaluations);
             }
             if (maxDuration != null && (maxDuration.isNegative() || maxDuration.isZero())) {
                 throw new IllegalArgumentException("max duration must be positive, got " + maxDuration);

@@ -3,6 +3,7 @@ package dev.nlptoolkit.core.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,35 @@ class BatchingAndSplitTest {
             total += batch.items().stream().mapToInt(s -> max - s.length()).sum();
         }
         return total;
+    }
+
+    @Test
+    void tokenBudgetBoundsPaddedTokensAndAnOverlongItemGoesAlone() {
+        List<String> items = new ArrayList<>(items());
+        items.add("x".repeat(300));
+        int maxTokens = 200;
+        LengthBucketBatcher batcher = LengthBucketBatcher.builder().setMaxTokens(maxTokens).build();
+        List<Batch<String>> batches = batcher.shuffled(items, String::length, 7);
+        assertArrayEquals(IntStream.range(0, items.size()).toArray(), allIndices(batches));
+        int alone = 0;
+        for (Batch<String> batch : batches) {
+            int longest = batch.items().stream().mapToInt(String::length).max().orElseThrow();
+            if (longest > maxTokens) {
+                assertEquals(1, batch.size());
+                alone++;
+            } else {
+                assertTrue(longest * batch.size() <= maxTokens, longest + " x " + batch.size());
+            }
+        }
+        assertEquals(1, alone);
+        // Sorted batches fill the budget: the next item would have broken it.
+        List<Batch<String>> ordered = batcher.ordered(items, String::length);
+        for (int b = 0; b + 1 < ordered.size(); b++) {
+            int next = ordered.get(b + 1).items().get(0).length();
+            assertTrue(Math.max(1, next) * (ordered.get(b).size() + 1) > maxTokens);
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> LengthBucketBatcher.builder().setBatchSize(2).setMaxTokens(10).build());
     }
 
     @Test

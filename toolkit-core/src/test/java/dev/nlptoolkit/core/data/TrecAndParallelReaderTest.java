@@ -55,7 +55,7 @@ class TrecAndParallelReaderTest {
         Files.writeString(de, "eins\nzwei\n");
         DatasetException e = assertThrows(DatasetException.class, () -> ParallelTextReader.read(en, de));
         assertTrue(e.getMessage().contains(en.toString()) && e.getMessage().contains(de.toString()), e.getMessage());
-        assertTrue(e.getMessage().contains("has 2 lines"), e.getMessage());
+        assertTrue(e.getMessage().contains(de + " has 2 lines but " + en + " has 3"), e.getMessage());
         assertEquals(3, e.line());
     }
 }

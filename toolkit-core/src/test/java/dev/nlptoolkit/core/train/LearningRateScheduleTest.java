@@ -50,9 +50,20 @@ class LearningRateScheduleTest {
     }
 
     @Test
+    void inverseSqrtRisesThenFallsAsFairseqDoes() {
+        LearningRateSchedule s = LearningRateSchedule.inverseSqrtWithWarmup(1.0, 4);
+        assertEquals(0.0, s.lr(0));
+        assertEquals(0.5, s.lr(2));
+        assertEquals(1.0, s.lr(4));
+        assertEquals(0.5, s.lr(16));
+        assertEquals(0.25, s.lr(64));
+    }
+
+    @Test
     void badArgumentsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.constant(0));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.linearWarmupThenDecay(1, 5, 4));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.cosineWithWarmup(1, -1, 4));
+        assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.inverseSqrtWithWarmup(1, 0));
     }
 }

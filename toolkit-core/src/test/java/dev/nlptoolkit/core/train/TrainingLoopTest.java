@@ -3,6 +3,7 @@ package dev.nlptoolkit.core.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -103,6 +104,32 @@ class TrainingLoopTest {
             JsonObject last = JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
             assertEquals(straight.mse(manager), last.getAsJsonObject("metrics").get("mse").getAsDouble(), 1e-6);
             assertTrue(last.has("lr") && last.has("epoch") && last.has("elapsed_s") && last.has("train_loss"));
+        }
+    }
+
+    @Test
+    void keepsTheLatestEvaluationCheckpointsAndAveragesThem(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Regression r = new Regression(manager);
+            try (AdamW opt = r.adamW(TOTAL_STEPS)) {
+                loop(r, opt, manager).optMaxSteps(TOTAL_STEPS)
+                        .optCheckpoints(dir, ModelStore.ofParameters(r.parameters))
+                        .optKeepEvaluationCheckpoints(2)
+                        .build().run(manager);
+            }
+            // Evaluations at 4, 6, 8, 12, 16, 18, 20: the last two are kept.
+            List<Path> kept = TrainingCheckpoint.steps(dir);
+            assertEquals(List.of(dir.resolve("step-18"), dir.resolve("step-20")), kept);
+            float[] last = r.weights();
+            ModelStore.ofParameters(r.parameters).load(kept.get(0));
+            float[] before = r.weights();
+            CheckpointAveraging.average(r.parameters, kept);
+            float[] averaged = r.weights();
+            for (int i = 0; i < averaged.length; i++) {
+                assertEquals((before[i] + last[i]) / 2, averaged[i], 1e-6);
+            }
+            assertThrows(CheckpointException.class, () -> CheckpointAveraging.average(
+                    new Regression(manager).parameters, List.of(dir.resolve("no-such-step"))));
         }
     }
 

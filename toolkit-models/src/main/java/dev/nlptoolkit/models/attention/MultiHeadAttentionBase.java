@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -71,8 +72,10 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
     }
 
     private NDArray project(ParameterStore ps, NDArray x, int fromRow, int toRow, boolean training) {
-        NDArray w = ps.getValue(inProjWeight, x.getDevice(), training).get(fromRow + ":" + toRow);
-        NDArray b = ps.getValue(inProjBias, x.getDevice(), training).get(fromRow + ":" + toRow);
+        // the slices go to x's manager: in the parameters' they would pile up, one pair per call
+        NDIndex rows = new NDIndex("{}:{}", fromRow, toRow);
+        NDArray w = ps.getValue(inProjWeight, x.getDevice(), training).get(x.getManager(), rows);
+        NDArray b = ps.getValue(inProjBias, x.getDevice(), training).get(x.getManager(), rows);
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 

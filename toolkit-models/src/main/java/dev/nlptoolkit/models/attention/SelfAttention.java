@@ -29,7 +29,7 @@ public final class SelfAttention extends MultiHeadAttentionBase {
     /** The typed forward pass: output (B, T, E) and per-head weights (B, N, T, T). */
     @Override
     public AttentionOutput attend(ParameterStore ps, AttentionInput input, boolean training) {
-        return step(ps, input, null, training).output();
+        return step(ps, input, (KeyValue) null, training).output();
     }
 
     /**
@@ -49,6 +49,25 @@ public final class SelfAttention extends MultiHeadAttentionBase {
         KeyValue current = projectKeyValue(ps, x, training);
         KeyValue all = past == null ? current : past.append(current);
         return new Step(attendHeads(ps, query, all, input.visibility(all.length()), training), all);
+    }
+
+    /**
+     * Attends the new positions of {@code input} (B, Tq, E) to the cached ones and to themselves,
+     * writing their keys and values into {@code cache} in place (no copy of the earlier positions).
+     *
+     * @param input the new positions; its mask, if any, covers all t + Tq keys
+     * @return output (B, Tq, E) and weights (B, N, Tq, t + Tq); temporaries in the query's manager
+     */
+    public AttentionOutput step(ParameterStore ps, AttentionInput input, KeyValueCache cache, boolean training) {
+        if (!input.isSelfAttention()) {
+            throw new IllegalArgumentException("SelfAttention takes AttentionInput.selfAttention(x, mask); use"
+                    + " CrossAttention for keys from another sequence");
+        }
+        NDArray x = input.query();
+        NDArray query = projectQuery(ps, x, training);
+        cache.append(projectKeyValue(ps, x, training));
+        KeyValue all = cache.view(x.getManager());
+        return attendHeads(ps, query, all, input.visibility(all.length()), training);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.embedding;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -70,6 +71,11 @@ public final class TokenEmbedding extends AbstractBlock {
     public NDArray embed(ParameterStore parameterStore, NDArray ids, boolean training) {
         NDArray table = parameterStore.getValue(weight, ids.getDevice(), training);
         return Embedding.embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** The table (V, E) itself, e.g. for an output layer tied to it (Press and Wolf 2017). */
+    public NDArray table(ParameterStore parameterStore, Device device, boolean training) {
+        return parameterStore.getValue(weight, device, training);
     }
 
     @Override

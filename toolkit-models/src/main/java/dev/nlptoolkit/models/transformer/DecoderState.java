@@ -1,43 +1,122 @@
 package dev.nlptoolkit.models.transformer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 import dev.nlptoolkit.models.attention.KeyValue;
+import dev.nlptoolkit.models.attention.KeyValueCache;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What incremental decoding carries from one step to the next, per layer: the self-attention keys
- * and values of the positions decoded so far (B, N, t, H), and the memory's projected keys and
- * values (B, N, S, H), computed once. Immutable; each step returns a new state.
+ * What incremental decoding carries from one step to the next, per layer (fairseq's
+ * {@code incremental_state}): the self-attention keys and values of the positions decoded so far
+ * (B, N, t, H), appended in place ({@link KeyValueCache}), and the memory's projected keys and values
+ * (B, N, S, H), computed once, with the memory mask (B, S).
  *
- * <p>The arrays of every step stay alive with their manager: decode a sequence inside a sub-manager
- * and attach the final state (or output) to keep it.
- *
- * @param selfAttention per layer; empty before the first step
- * @param memory per layer
- * @param memoryMask (B, S), nonzero for real tokens, or null
+ * <p>Mutable: each {@link TransformerDecoder#step} appends to it, and {@link #reorder} follows a beam
+ * search's choice of rows. Every array it holds lives in its owner manager; the arrays it replaces
+ * are closed, so decoding a long output does not grow native memory beyond the cache itself.
  */
-public record DecoderState(List<KeyValue> selfAttention, List<KeyValue> memory, NDArray memoryMask) {
+public final class DecoderState implements AutoCloseable {
 
-    public DecoderState {
-        selfAttention = List.copyOf(selfAttention);
-        memory = List.copyOf(memory);
+    private final NDManager owner;
+    private final List<KeyValueCache> selfAttention;
+    private final List<KeyValue> memory;
+    private NDArray memoryMask;
+
+    /**
+     * @param owner holds the caches and the memory; {@link #close} closes it
+     * @param memory per layer (B, N, S, H), attached to {@code owner} here
+     * @param memoryMask (B, S), nonzero for real tokens, or null; attached to {@code owner}
+     * @param capacity the positions each cache holds before it first grows
+     */
+    DecoderState(NDManager owner, List<KeyValue> memory, NDArray memoryMask, int capacity) {
+        this.owner = owner;
+        this.memory = new ArrayList<>(memory);
+        this.memoryMask = memoryMask;
+        selfAttention = new ArrayList<>();
+        for (int i = 0; i < memory.size(); i++) {
+            selfAttention.add(KeyValueCache.create(owner, capacity));
+        }
+        memoryArrays().attach(owner);
     }
 
     /** t, the number of positions decoded so far. */
     public long length() {
-        return selfAttention.isEmpty() ? 0 : selfAttention.get(0).length();
+        return selfAttention.get(0).length();
     }
 
-    /** The self-attention cache of {@code layer}, or null before the first step. */
-    KeyValue past(int layer) {
-        return selfAttention.isEmpty() ? null : selfAttention.get(layer);
+    /** B, the rows decoded. */
+    public long batchSize() {
+        return memory.get(0).key().getShape().get(0);
     }
 
-    /** The state after a step that produced these per-layer self-attention caches. */
-    DecoderState advance(List<KeyValue> caches) {
-        return new DecoderState(new ArrayList<>(caches), memory, memoryMask);
+    /** C, the positions the self-attention caches hold before they next grow. */
+    public long capacity() {
+        return selfAttention.get(0).capacity();
+    }
+
+    /** The memory mask (B, S), or null. */
+    public NDArray memoryMask() {
+        return memoryMask;
+    }
+
+    /** The manager every array of the state lives in. */
+    public NDManager owner() {
+        return owner;
+    }
+
+    KeyValueCache cache(int layer) {
+        return selfAttention.get(layer);
+    }
+
+    KeyValue memory(int layer) {
+        return memory.get(layer);
+    }
+
+    /** The projected memory and its mask, for attaching to a step's scope (the caches place their own arrays). */
+    NDList memoryArrays() {
+        NDList arrays = new NDList();
+        for (KeyValue kv : memory) {
+            arrays.add(kv.key());
+            arrays.add(kv.value());
+        }
+        if (memoryMask != null) {
+            arrays.add(memoryMask);
+        }
+        return arrays;
+    }
+
+    /**
+     * Keeps the rows {@code order} (B') int64 of the batch, in that order, repeats allowed (fairseq's
+     * {@code reorder_incremental_state}): the self-attention caches, the projected memory and its mask
+     * all follow, so beams that were pruned and sentences that finished leave the batch.
+     */
+    public void reorder(NDArray order) {
+        NDIndex rows = new NDIndex("{}", order);
+        for (KeyValueCache cache : selfAttention) {
+            cache.reorder(order);
+        }
+        for (int i = 0; i < memory.size(); i++) {
+            KeyValue old = memory.get(i);
+            memory.set(i, new KeyValue(old.key().get(owner, rows), old.value().get(owner, rows)));
+            old.key().close();
+            old.value().close();
+        }
+        if (memoryMask != null) {
+            NDArray old = memoryMask;
+            memoryMask = old.get(owner, rows);
+            old.close();
+        }
+    }
+
+    /** Frees every array of the state: closes its owner manager. */
+    @Override
+    public void close() {
+        owner.close();
     }
 }

@@ -2,6 +2,7 @@ package dev.nlptoolkit.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -43,8 +44,8 @@ public final class LearnedPositionalEmbedding extends AbstractBlock {
                     + " are beyond the " + maxLength + " learned positions: truncate the input or build with a larger setMaxLength");
         }
         NDArray table = ps.getValue(weight, x.getDevice(), training);
-        // (T, E) broadcast over B
-        return x.add(table.get(offset + ":" + (offset + length)));
+        // (T, E) broadcast over B; the slice goes to x's manager, not the parameter's, so steps do not pile up there
+        return x.add(table.get(x.getManager(), new NDIndex("{}:{}", offset, offset + length)));
     }
 
     @Override

@@ -9,7 +9,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.KeyValue;
+import dev.nlptoolkit.models.attention.KeyValueCache;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,12 @@ public final class TransformerDecoder extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
-    /** One incremental step: the output (B, Tq, E) for the new positions and the state after them. */
-    public record Step(NDArray output, DecoderState state) {}
+    /**
+     * One incremental step: the output (B, Tq, E) for the new positions, the state, now extended by
+     * them, and the last layer's cross-attention probabilities (B, N, Tq, S), the alignment fairseq
+     * reports.
+     */
+    public record Step(NDArray output, DecoderState state, NDArray memoryAttention) {}
 
     private final TransformerLayerConfig config;
     private final List<TransformerDecoderLayer> layers = new ArrayList<>();
@@ -58,30 +64,52 @@ public final class TransformerDecoder extends AbstractBlock {
         return finalNorm(ps, x, training);
     }
 
-    /** The state before the first step: each layer's projection of {@code memory} (B, S, E). */
+    /**
+     * The state before the first step: each layer's projection of {@code memory} (B, S, E), in a new
+     * sub-manager of the memory's manager that the state owns.
+     */
     public DecoderState start(ParameterStore ps, NDArray memory, NDArray memoryMask, boolean training) {
+        return start(ps, memory, memoryMask, memory.getManager().newSubManager(), KeyValueCache.DEFAULT_CAPACITY,
+                training);
+    }
+
+    /**
+     * The state before the first step, owned by {@code owner}.
+     *
+     * @param memoryMask (B, S), nonzero for real tokens, or null; the state keeps a copy
+     * @param capacity positions the self-attention caches hold before they first grow (e.g. the
+     *     longest output expected); they double when full
+     */
+    public DecoderState start(ParameterStore ps, NDArray memory, NDArray memoryMask, NDManager owner, int capacity,
+            boolean training) {
         List<KeyValue> projected = new ArrayList<>();
         for (TransformerDecoderLayer layer : layers) {
             projected.add(layer.projectMemory(ps, memory, training));
         }
-        return new DecoderState(List.of(), projected, memoryMask);
+        NDArray mask = memoryMask == null ? null : memoryMask.duplicate();
+        return new DecoderState(owner, projected, mask, capacity);
     }
 
     /**
-     * Decodes the new positions {@code target} (B, Tq, E), usually Tq = 1, after those in {@code state};
-     * equal to the matching rows of {@link #decode} over the whole target. Targets are not padded here:
-     * finished hypotheses are the search's business.
+     * Decodes the new positions {@code target} (B, Tq, E), usually Tq = 1, after those in {@code state},
+     * which it extends in place; equal to the matching rows of {@link #decode} over the whole target.
+     * Targets are not padded here: finished hypotheses are the search's business. Temporaries close
+     * with the step; the output is in the target's manager.
      */
     public Step step(ParameterStore ps, NDArray target, DecoderState state, boolean training) {
-        List<KeyValue> caches = new ArrayList<>();
-        NDArray x = target;
-        for (int i = 0; i < layers.size(); i++) {
-            TransformerDecoderLayer.Step s = layers.get(i).step(
-                    ps, x, state.past(i), state.memory().get(i), state.memoryMask(), training);
-            caches.add(s.selfAttention());
-            x = s.output();
+        NDManager caller = target.getManager();
+        try (NDManager scope = state.owner().newSubManager()) {
+            // results of operations on the state's arrays are created in this scope, not in the owner
+            scope.tempAttachAll(state.memoryArrays());
+            AttentionOutput x = new AttentionOutput(target, null);
+            for (int i = 0; i < layers.size(); i++) {
+                x = layers.get(i).step(ps, x.output(), state.cache(i), state.memory(i), state.memoryMask(), training);
+            }
+            NDArray out = finalNorm(ps, x.output(), training);
+            NDList kept = new NDList(out, x.weights());
+            kept.attach(caller);
+            return new Step(out, state, x.weights());
         }
-        return new Step(finalNorm(ps, x, training), state.advance(caches));
     }
 
     private NDArray finalNorm(ParameterStore ps, NDArray x, boolean training) {

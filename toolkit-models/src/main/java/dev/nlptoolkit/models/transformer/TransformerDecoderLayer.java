@@ -11,8 +11,10 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
+import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.CrossAttention;
 import dev.nlptoolkit.models.attention.KeyValue;
+import dev.nlptoolkit.models.attention.KeyValueCache;
 import dev.nlptoolkit.models.attention.SelfAttention;
 
 import java.util.function.UnaryOperator;
@@ -29,9 +31,6 @@ import java.util.function.UnaryOperator;
 public final class TransformerDecoderLayer extends AbstractBlock {
 
     private static final byte VERSION = 1;
-
-    /** One incremental step: the output for the new positions and the self-attention cache including them. */
-    public record Step(NDArray output, KeyValue selfAttention) {}
 
     private final TransformerLayerConfig config;
     private final SelfAttention selfAttn;
@@ -81,21 +80,27 @@ public final class TransformerDecoderLayer extends AbstractBlock {
     }
 
     /**
-     * Decodes the new positions {@code target} (B, Tq, E) after the cached ones.
+     * Decodes the new positions {@code target} (B, Tq, E) after the cached ones, appending their
+     * self-attention keys and values to {@code cache} in place.
      *
-     * @param past self-attention keys/values of the earlier positions, or null at the first step
+     * @param cache self-attention keys/values of the earlier positions (empty at the first step)
      * @param memory this layer's projected memory (see {@link #projectMemory})
      * @param memoryMask (B, S), nonzero for real tokens, or null
+     * @return the output (B, Tq, E) and the cross-attention probabilities (B, N, Tq, S)
      */
-    public Step step(ParameterStore ps, NDArray target, KeyValue past, KeyValue memory, NDArray memoryMask,
-            boolean training) {
+    public AttentionOutput step(ParameterStore ps, NDArray target, KeyValueCache cache, KeyValue memory,
+            NDArray memoryMask, boolean training) {
         NDArray h = Sublayers.sublayerInput(ps, target, norm1, config, training);
-        SelfAttention.Step self =
-                selfAttn.step(ps, AttentionInput.selfAttention(h, null).withCausalMask(), past, training);
-        NDArray x = Sublayers.residualOutput(ps, target, self.output().output(), norm1, config, training);
-        NDArray out = crossAndFeedForward(
-                ps, x, q -> multiheadAttn.attend(ps, q, memory, memoryMask, training).output(), training);
-        return new Step(out, self.cache());
+        AttentionOutput self = selfAttn.step(ps, AttentionInput.selfAttention(h, null).withCausalMask(), cache,
+                training);
+        NDArray x = Sublayers.residualOutput(ps, target, self.output(), norm1, config, training);
+        NDArray[] crossWeights = new NDArray[1];
+        NDArray out = crossAndFeedForward(ps, x, q -> {
+            AttentionOutput cross = multiheadAttn.attend(ps, q, memory, memoryMask, training);
+            crossWeights[0] = cross.weights();
+            return cross.output();
+        }, training);
+        return new AttentionOutput(out, crossWeights[0]);
     }
 
     private NDArray crossAndFeedForward(ParameterStore ps, NDArray x,

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.core.device.ManagerOwner;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 
 import ai.djl.ndarray.NDManager;
@@ -51,13 +52,7 @@ public final class ClassifierModel implements AutoCloseable {
     }
 
     public static ClassifierModel load(Path dir, DeviceChoice device) throws IOException, CheckpointException {
-        NDManager manager = NDManager.newBaseManager(device.resolve());
-        try {
-            return new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager));
-        } catch (IOException | CheckpointException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
+        return ManagerOwner.open(device, manager -> new ClassifierModel(dir, manager, ClassifierNetwork.load(dir, manager)));
     }
 
     public Path directory() {

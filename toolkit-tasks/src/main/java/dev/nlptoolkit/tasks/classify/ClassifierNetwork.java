@@ -4,6 +4,7 @@ import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.tokenize.TextTokenizer;
 import dev.nlptoolkit.models.classifier.TextClassifier;
+import dev.nlptoolkit.models.weights.BlockDirectory;
 
 import ai.djl.ndarray.NDManager;
 
@@ -48,7 +49,7 @@ sealed interface ClassifierNetwork extends AutoCloseable permits BertNetwork, Sc
             throw new CheckpointException(dir, "is not a model directory");
         }
         JsonObject config = ModelDirectory.open(dir).config();
-        String type = config.has("model_type") ? config.get("model_type").getAsString() : "";
+        String type = BlockDirectory.modelType(config);
         if (BERT_MODEL_TYPE.equals(type)) {
             return BertNetwork.load(dir, manager);
         }

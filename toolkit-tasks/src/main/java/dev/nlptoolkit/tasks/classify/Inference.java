@@ -144,26 +144,13 @@ final class Inference {
         return out;
     }
 
-    /** Results for one batch, in the batch's order; {@code indices} are the items' input positions. */
-    private interface BatchRun {
-        List<Prediction> run(int[] indices, List<TextInput> items);
-    }
-
     /** Runs inputs of similar length together and returns the results in input order. */
-    private static List<Prediction> inLengthOrder(List<TextInput> inputs, int batchSize, BatchRun run) {
+    private static List<Prediction> inLengthOrder(
+            List<TextInput> inputs, int batchSize, LengthBucketBatcher.BatchFunction<TextInput, Prediction> run) {
         requireBatchSize(batchSize);
         // Character length stands in for token length: close enough to group inputs, and free.
-        List<Batch<TextInput>> batches = LengthBucketBatcher.builder().setBatchSize(batchSize).build()
-                .ordered(inputs, input -> input.text().length()
-                        + (input.textPair() == null ? 0 : input.textPair().length()));
-        Prediction[] results = new Prediction[inputs.size()];
-        for (Batch<TextInput> batch : batches) {
-            List<Prediction> predictions = run.run(batch.indices(), batch.items());
-            for (int i = 0; i < batch.size(); i++) {
-                results[batch.indices()[i]] = predictions.get(i);
-            }
-        }
-        return Arrays.asList(results);
+        return LengthBucketBatcher.builder().setBatchSize(batchSize).build().mapInLengthOrder(inputs,
+                input -> input.text().length() + (input.textPair() == null ? 0 : input.textPair().length()), run);
     }
 
     private static void requireBatchSize(int batchSize) {

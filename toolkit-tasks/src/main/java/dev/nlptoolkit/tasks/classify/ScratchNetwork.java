@@ -8,8 +8,7 @@ import dev.nlptoolkit.core.tokenize.WordTokenizer;
 import dev.nlptoolkit.core.tokenize.WordVocabulary;
 import dev.nlptoolkit.models.classifier.TextClassifier;
 import dev.nlptoolkit.models.classifier.TextClassifiers;
-import dev.nlptoolkit.models.weights.StateDict;
-import dev.nlptoolkit.models.weights.WeightMismatchException;
+import dev.nlptoolkit.models.weights.BlockDirectory;
 
 import ai.djl.ndarray.NDManager;
 
@@ -37,7 +36,6 @@ final class ScratchNetwork implements ClassifierNetwork {
     private static final String KIND_KEY = "architecture";
     private static final String MODEL_KEY = "model";
     private static final String MAX_LENGTH_KEY = "max_length";
-    private static final String FORMAT_KEY = "format_version";
     private static final int FORMAT_VERSION = 1;
 
     private final ModelKind kind;
@@ -82,11 +80,7 @@ final class ScratchNetwork implements ClassifierNetwork {
     static ScratchNetwork load(Path dir, JsonObject config, NDManager manager)
             throws IOException, CheckpointException {
         Path configFile = dir.resolve(ModelDirectory.CONFIG_FILE);
-        int version = config.has(FORMAT_KEY) ? config.get(FORMAT_KEY).getAsInt() : -1;
-        if (version != FORMAT_VERSION) {
-            throw new CheckpointException(configFile, "format version " + version + "; this build reads "
-                    + FORMAT_VERSION);
-        }
+        BlockDirectory.requireFormat(dir, config, FORMAT_VERSION);
         ModelKind kind;
         LabelMap labels;
         try {
@@ -107,11 +101,7 @@ final class ScratchNetwork implements ClassifierNetwork {
         }
         ScratchNetwork network = new ScratchNetwork(kind, model, modelConfig, vocabulary, labels,
                 config.get(MAX_LENGTH_KEY).getAsInt());
-        try (NDManager scratch = manager.newSubManager()) {
-            StateDict.load(model, ModelDirectory.open(dir).readWeights(scratch), dir.toString());
-        } catch (WeightMismatchException e) {
-            throw new CheckpointException(dir, e.getMessage(), e);
-        }
+        BlockDirectory.loadWeights(dir, model, manager);
         return network;
     }
 
@@ -153,14 +143,12 @@ final class ScratchNetwork implements ClassifierNetwork {
     @Override
     public void save(Path dir) throws IOException {
         JsonObject config = new JsonObject();
-        config.addProperty("model_type", MODEL_TYPE);
-        config.addProperty(FORMAT_KEY, FORMAT_VERSION);
         config.addProperty(KIND_KEY, kind.cliName());
         config.add(MODEL_KEY, modelConfig.deepCopy());
         config.addProperty(MAX_LENGTH_KEY, maxLength);
         labels.addTo(config);
         tokenizer.vocabulary().save(dir.resolve(VOCABULARY_FILE));
-        ModelDirectory.write(dir, config, StateDict.arrays(model));
+        BlockDirectory.write(dir, MODEL_TYPE, FORMAT_VERSION, config, model);
     }
 
     @Override

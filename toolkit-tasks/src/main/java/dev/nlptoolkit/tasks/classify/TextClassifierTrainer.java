@@ -1,7 +1,7 @@
 package dev.nlptoolkit.tasks.classify;
 
-import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.JsonFiles;
 import dev.nlptoolkit.core.data.Batch;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.data.LengthBucketBatcher;
@@ -12,6 +12,7 @@ import dev.nlptoolkit.core.train.AdamW;
 import dev.nlptoolkit.core.train.EarlyStopping;
 import dev.nlptoolkit.core.train.ModelStore;
 import dev.nlptoolkit.core.train.ProgressBar;
+import dev.nlptoolkit.core.train.RunFiles;
 import dev.nlptoolkit.core.train.TrainingCheckpoint;
 import dev.nlptoolkit.core.train.TrainingLoop;
 import dev.nlptoolkit.core.train.TrainingResult;
@@ -27,7 +28,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 
 import java.io.IOException;
@@ -35,12 +35,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Trains a text classifier and saves it as a model directory.
@@ -73,9 +71,9 @@ import java.util.stream.Stream;
 public final class TextClassifierTrainer {
 
     /** Under the output directory: the resumable checkpoints. */
-    public static final String CHECKPOINT_DIR = "checkpoints";
-    public static final String LOG_FILE = "train_log.jsonl";
-    public static final String PROVENANCE_FILE = "training.json";
+    public static final String CHECKPOINT_DIR = RunFiles.CHECKPOINT_DIR;
+    public static final String LOG_FILE = RunFiles.LOG_FILE;
+    public static final String PROVENANCE_FILE = RunFiles.PROVENANCE_FILE;
     /** Words seen fewer times in the training data map to the unknown-word token. */
     public static final int DEFAULT_MIN_WORD_FREQUENCY = 2;
     public static final int DEFAULT_SEED = 42;
@@ -107,14 +105,7 @@ public final class TextClassifierTrainer {
     public TrainedClassifier fit() throws IOException, CheckpointException {
         long start = System.nanoTime();
         Path checkpoints = b.outputDir.resolve(CHECKPOINT_DIR);
-        if (b.resume && TrainingCheckpoint.find(checkpoints, TrainingCheckpoint.LAST) == null) {
-            throw new CheckpointException(checkpoints.resolve(TrainingCheckpoint.LAST),
-                    "no checkpoint to resume from; train without --resume first");
-        }
-        if (!b.resume) {
-            deleteRecursively(checkpoints);
-            Files.deleteIfExists(b.outputDir.resolve(LOG_FILE));
-        }
+        TrainingCheckpoint.prepareRun(checkpoints, b.resume, b.outputDir.resolve(LOG_FILE));
         Files.createDirectories(b.outputDir);
         LabelMap labels = LabelMap.of(b.train.examples(), b.train.source());
         try (NDManager manager = NDManager.newBaseManager(b.device.resolve())) {
@@ -255,19 +246,7 @@ public final class TextClassifierTrainer {
             json.add("dev_metrics", scores);
         });
         json.addProperty("elapsed_s", elapsed);
-        AtomicFiles.writeString(b.outputDir.resolve(PROVENANCE_FILE),
-                new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        JsonFiles.writeObject(b.outputDir.resolve(PROVENANCE_FILE), json);
     }
 
     /**

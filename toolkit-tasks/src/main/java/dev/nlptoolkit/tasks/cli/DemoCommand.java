@@ -35,11 +35,13 @@ import java.util.stream.Collectors;
 /** {@code toolkit demo}: the whole classification workflow on bundled data, in a few minutes. */
 @Command(
         name = "demo",
+        subcommands = DemoTranslateCommand.class,
         description = {
             "Train a BiLSTM with self-attention on the bundled SST-2 (datasets/sst2) for a few minutes, print its"
                     + " dev metrics, predict a handful of sentences with their most-attended words, and score"
                     + " datasets/demo/reviews.csv into OUT/reviews_scored.csv. No network needed.",
-            "Run it from the repository root, or point --datasets at the datasets folder."
+            "Run it from the repository root, or point --datasets at the datasets folder.",
+            "demo translate: the same for translation, a small Transformer on Multi30k."
         })
 public final class DemoCommand implements Callable<Integer> {
 

@@ -33,6 +33,8 @@ import java.util.concurrent.Callable;
             TrainClassifierCommand.class,
             EvaluateCommand.class,
             PredictCommand.class,
+            TrainTranslatorCommand.class,
+            TranslateCommand.class,
             ScoreCommand.class,
             DemoCommand.class,
             BleuCommand.class,

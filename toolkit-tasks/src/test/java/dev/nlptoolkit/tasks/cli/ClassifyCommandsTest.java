@@ -17,10 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -39,18 +35,6 @@ class ClassifyCommandsTest {
     private static Path model;
     private static Path dev;
 
-    private record Execution(int status, String out, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Execution(status, out.toString(), err.toString());
-    }
-
     /** Trains once through the CLI on SMS Spam slices written as TSV files with a header. */
     @BeforeAll
     static void train() throws Exception {
@@ -60,7 +44,7 @@ class ClassifyCommandsTest {
         Path train = write(shared.resolve("train.tsv"), sms.subList(0, TRAIN), "");
         dev = write(shared.resolve("dev.tsv"), sms.subList(TRAIN, TRAIN + DEV), "");
         model = shared.resolve("model");
-        Execution run = execute("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
+        Execution run = Execution.of("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
                 "--model", "bilstm-attention", "--out", model.toString(), "--epochs", "6", "--max-length", "48",
                 "--batch-size", "64", "--seed", "3", "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
@@ -79,7 +63,7 @@ class ClassifyCommandsTest {
     void evaluatePrintsOneJsonObjectAndReportsUnknownLabels() throws Exception {
         Path data = Files.writeString(tmp.resolve("eval.tsv"),
                 Files.readString(dev) + "maybe\tsee you at the match tonight\n");
-        Execution run = execute("evaluate", "--model", model.toString(), "--data", data.toString());
+        Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
         for (String key : List.of("n", "accuracy", "macro_f1", "mcc", "per_class", "confusion")) {
@@ -97,7 +81,7 @@ class ClassifyCommandsTest {
                 Files.readString(dev) + "maybe\tsee you at the match tonight\n");
         double clean = 0;
         for (String epsilon : List.of("1e-6", "10")) {
-            Execution run = execute("evaluate", "--model", model.toString(), "--data", data.toString(),
+            Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString(),
                     "--attack-epsilon", epsilon, "--threads", "1");
             assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
             JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -125,7 +109,7 @@ class ClassifyCommandsTest {
                 "{\"text\": \"ok see you at home later\", \"text_pair\": null}",
                 "{\"text\": 42}") + "\n");
         Path out = tmp.resolve("out.jsonl");
-        Execution run = execute("predict", "--model", model.toString(), "--input", in.toString(),
+        Execution run = Execution.of("predict", "--model", model.toString(), "--input", in.toString(),
                 "--output", out.toString(), "--explain", "--top-k", "3");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject summary = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -159,7 +143,7 @@ class ClassifyCommandsTest {
                 "{\"text\": \"The movie was a total waste of time.\"}\n"
                         + "{\"text\": \"Is this sentence a question?\", \"text_pair\": \"Yes, it is one.\"}\n");
         Path out = tmp.resolve("bert-out.jsonl");
-        Execution run = execute("predict", "--model", tinyBert.toString(), "--input", in.toString(),
+        Execution run = Execution.of("predict", "--model", tinyBert.toString(), "--input", in.toString(),
                 "--output", out.toString(), "--device", "cpu");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(out);
@@ -171,7 +155,7 @@ class ClassifyCommandsTest {
 
     @Test
     void aModelDirectoryThatIsNotOneFailsWithOneLine() {
-        Execution run = execute("evaluate", "--model", tmp.toString(), "--data", dev.toString());
+        Execution run = Execution.of("evaluate", "--model", tmp.toString(), "--data", dev.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertTrue(run.err().startsWith("toolkit: " + tmp), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
@@ -179,15 +163,15 @@ class ClassifyCommandsTest {
 
     @Test
     void badOptionCombinationsSayWhatIsWrong() {
-        Execution run = execute("train-classifier", "--train", dev.toString(), "--model", "bert",
+        Execution run = Execution.of("train-classifier", "--train", dev.toString(), "--model", "bert",
                 "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertTrue(run.err().contains("--init"), run.err());
-        Execution unknown = execute("train-classifier", "--train", dev.toString(), "--model", "gru",
+        Execution unknown = Execution.of("train-classifier", "--train", dev.toString(), "--model", "gru",
                 "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, unknown.status());
         assertTrue(unknown.err().contains("bilstm-attention"), unknown.err());
-        Execution twoDevSets = execute("train-classifier", "--train", dev.toString(), "--dev", dev.toString(),
+        Execution twoDevSets = Execution.of("train-classifier", "--train", dev.toString(), "--dev", dev.toString(),
                 "--dev-fraction", "0.1", "--model", "lstm", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, twoDevSets.status());
         assertTrue(twoDevSets.err().contains("--dev or --dev-fraction, not both"), twoDevSets.err());
@@ -196,18 +180,18 @@ class ClassifyCommandsTest {
     @Test
     void everyNewCommandHasHelpWithDefaults() {
         for (String command : List.of("train-classifier", "evaluate", "predict", "score", "demo")) {
-            Execution help = execute(command, "--help");
+            Execution help = Execution.of(command, "--help");
             assertEquals(ToolkitCli.EXIT_OK, help.status(), command);
             assertTrue(help.out().startsWith("Usage: toolkit " + command), help.out());
             assertTrue(help.out().contains("Default:"), help.out());
         }
-        assertTrue(execute("train-classifier", "--help").out().contains("One of: rnn, lstm, bilstm-attention, rcnn,"));
+        assertTrue(Execution.of("train-classifier", "--help").out().contains("One of: rnn, lstm, bilstm-attention, rcnn,"));
     }
 
     @Test
     void demoTrainsExplainsAndScoresTheBundledReviews() throws Exception {
         Path out = tmp.resolve("demo");
-        Execution run = execute("demo", "--minutes", "0.1", "--max-train-examples", "400", "--out", out.toString(),
+        Execution run = Execution.of("demo", "--minutes", "0.1", "--max-train-examples", "400", "--out", out.toString(),
                 "--datasets", DATASETS.toString(), "--threads", "1", "--device", "cpu");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         assertTrue(run.out().contains("Dev: accuracy"), run.out());

@@ -18,10 +18,6 @@ import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -38,19 +34,6 @@ class InspectCommandTest {
     private static final String SHARD_2 = "model-00002-of-00002.safetensors";
 
     @TempDir Path tmp;
-
-    /** Exit status and captured streams of one {@code toolkit} invocation. */
-    private record Execution(int status, String out, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Execution(status, out.toString(), err.toString());
-    }
 
     private static Path tinyBert() throws Exception {
         return Paths.get(InspectCommandTest.class.getResource("/fixtures/tiny-bert").toURI());
@@ -115,7 +98,7 @@ class InspectCommandTest {
 
     @Test
     void printsOneJsonObjectOnStdout() throws Exception {
-        Execution run = execute("inspect", tinyBert().toString());
+        Execution run = Execution.of("inspect", tinyBert().toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         assertEquals("", run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -129,7 +112,7 @@ class InspectCommandTest {
 
     @Test
     void tensorListGivesNameDtypeAndShapeInFileOrder() throws Exception {
-        Execution run = execute("inspect", "--tensors", tinyBert().toString());
+        Execution run = Execution.of("inspect", "--tensors", tinyBert().toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonArray list = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("tensor_list");
         List<TensorInfo> expected =
@@ -169,7 +152,7 @@ class InspectCommandTest {
         assertTrue(report.config().isEmpty());
         assertEquals(List.of("model.safetensors"), report.files());
         JsonObject json = JsonParser.parseString(
-                        execute("inspect", tinyBert().resolve("model.safetensors").toString()).out())
+                        Execution.of("inspect", tinyBert().resolve("model.safetensors").toString()).out())
                 .getAsJsonObject();
         assertFalse(json.has("config"));
     }
@@ -182,33 +165,33 @@ class InspectCommandTest {
         Path weights = dir.resolve("model.safetensors");
         Files.write(weights, Arrays.copyOf(bytes, bytes.length - 100));
 
-        Execution run = execute("inspect", dir.toString());
+        Execution run = Execution.of("inspect", dir.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertEquals("", run.out());
         assertTrue(run.err().startsWith("toolkit: " + weights + ": "), run.err());
         assertTrue(run.err().contains("truncated"), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
 
-        Execution verbose = execute("inspect", dir.toString(), "--verbose");
+        Execution verbose = Execution.of("inspect", dir.toString(), "--verbose");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, verbose.status());
         assertTrue(verbose.err().contains("\tat dev.nlptoolkit.core.checkpoint."), verbose.err());
-        Execution verboseFirst = execute("--verbose", "inspect", dir.toString());
+        Execution verboseFirst = Execution.of("--verbose", "inspect", dir.toString());
         assertTrue(verboseFirst.err().contains("\tat "), verboseFirst.err());
     }
 
     @Test
     void otherInvalidInputsExitWithStatusTwo() throws Exception {
         Path pickle = Files.write(tmp.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
-        Execution refused = execute("inspect", pickle.toString());
+        Execution refused = Execution.of("inspect", pickle.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, refused.status());
         assertTrue(refused.err().startsWith("toolkit: " + pickle + ": is a pickle checkpoint"), refused.err());
 
         Path missing = tmp.resolve("absent");
-        Execution absent = execute("inspect", missing.toString());
+        Execution absent = Execution.of("inspect", missing.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, absent.status());
         assertEquals("toolkit: " + missing + ": does not exist\n", absent.err().replace("\r", ""));
 
-        Execution usage = execute("inspect");
+        Execution usage = Execution.of("inspect");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, usage.status());
         assertTrue(usage.err().contains("Missing required parameter: 'PATH'"), usage.err());
     }
@@ -216,11 +199,11 @@ class InspectCommandTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"inspect", "--help"}, {"demo", "--help"}}) {
-            Execution help = execute(args);
+            Execution help = Execution.of(args);
             assertEquals(ToolkitCli.EXIT_OK, help.status(), String.join(" ", args));
             assertTrue(help.out().startsWith("Usage: toolkit"), help.out());
             assertTrue(help.out().contains("--verbose"), help.out());
         }
-        assertTrue(execute("inspect", "--help").out().contains("Default: false"));
+        assertTrue(Execution.of("inspect", "--help").out().contains("Default: false"));
     }
 }

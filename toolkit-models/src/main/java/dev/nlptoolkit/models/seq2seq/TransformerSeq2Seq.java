@@ -1,0 +1,366 @@
+package dev.nlptoolkit.models.seq2seq;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import com.google.gson.JsonObject;
+
+import dev.nlptoolkit.core.config.JsonRecords;
+
+import dev.nlptoolkit.models.attention.AttentionInput;
+import dev.nlptoolkit.models.embedding.TokenEmbedding;
+import dev.nlptoolkit.models.transformer.Activation;
+import dev.nlptoolkit.models.transformer.DecoderInput;
+import dev.nlptoolkit.models.transformer.DecoderState;
+import dev.nlptoolkit.models.transformer.LayerNorm;
+import dev.nlptoolkit.models.transformer.LearnedPositionalEmbedding;
+import dev.nlptoolkit.models.transformer.NormPlacement;
+import dev.nlptoolkit.models.transformer.SinusoidalPositionalEncoding;
+import dev.nlptoolkit.models.transformer.TransformerDecoder;
+import dev.nlptoolkit.models.transformer.TransformerEncoder;
+import dev.nlptoolkit.models.transformer.TransformerLayerConfig;
+
+/**
+ * A Transformer encoder-decoder (Vaswani et al. 2017, "Attention Is All You Need") from our
+ * {@link TransformerEncoder} and {@link TransformerDecoder} (post- or pre-LN): token embeddings
+ * scaled by sqrt(E) (an option), sinusoidal or learned positions, dropout; source and target
+ * embeddings shared as an option (a joint vocabulary), and the output layer tied to the target
+ * embedding as an option (Press and Wolf 2017), as fairseq's {@code --share-all-embeddings} and
+ * {@code --share-decoder-input-output-embed}. Incremental decoding caches keys and values per layer
+ * in place ({@link DecoderState}).
+ *
+ * <p>Shapes: B batch, S source, T target, E model size, V target vocabulary. Children, named as the
+ * torch reference's modules: {@code source_embedding}, {@code target_embedding} (absent when shared),
+ * {@code source_positions} and {@code target_positions} (learned positions only), {@code dropout},
+ * {@code encoder}, {@code decoder}, {@code output_projection} (absent when tied; no bias, as fairseq).
+ */
+public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqModel {
+
+    private static final byte VERSION = 1;
+    private static final int TIME_AXIS = 1;
+    /** Heads N in attention probabilities (B, N, Tq, S). */
+    private static final int HEAD_AXIS = 1;
+
+    private final Config config;
+    private final float embeddingScale;
+    private final TokenEmbedding sourceEmbedding;
+    private final TokenEmbedding targetEmbedding;
+    private final SinusoidalPositionalEncoding sinusoidal;
+    private final LearnedPositionalEmbedding sourcePositions;
+    private final LearnedPositionalEmbedding targetPositions;
+    private final Dropout dropout;
+    private final TransformerEncoder encoder;
+    private final TransformerDecoder decoder;
+    private final Linear outputProjection;
+
+    private TransformerSeq2Seq(Config config) {
+        super(VERSION);
+        this.config = config;
+        embeddingScale = config.scaleEmbedding() ? (float) Math.sqrt(config.embeddingSize()) : 1f;
+        sourceEmbedding = addChildBlock("source_embedding", embedding(config.sourceVocabSize()));
+        targetEmbedding = config.shareEmbeddings()
+                ? sourceEmbedding
+                : addChildBlock("target_embedding", embedding(config.targetVocabSize()));
+        boolean learned = config.positions() == PositionEncoding.LEARNED;
+        sinusoidal = learned ? null : SinusoidalPositionalEncoding.builder().build();
+        sourcePositions = learned ? addChildBlock("source_positions", positions()) : null;
+        targetPositions = learned ? addChildBlock("target_positions", positions()) : null;
+        dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+        encoder = addChildBlock("encoder",
+                TransformerEncoder.builder().setConfig(config.layerConfig()).setLayers(config.encoderLayers()).build());
+        decoder = addChildBlock("decoder",
+                TransformerDecoder.builder().setConfig(config.layerConfig()).setLayers(config.decoderLayers()).build());
+        outputProjection = config.tieOutputEmbedding()
+                ? null
+                : addChildBlock("output_projection",
+                        Linear.builder().setUnits(config.targetVocabSize()).optBias(false).build());
+    }
+
+    private TokenEmbedding embedding(int rows) {
+        // rows N(0, 1/E), so that after the sqrt(E) scaling they are of unit size, as fairseq does
+        return TokenEmbedding.builder().setNumEmbeddings(rows).setEmbeddingSize(config.embeddingSize())
+                .optPaddingId(config.padId()).optInitStd((float) (1 / Math.sqrt(config.embeddingSize()))).build();
+    }
+
+    private LearnedPositionalEmbedding positions() {
+        return LearnedPositionalEmbedding.builder().setMaxLength(config.maxPositions())
+                .setEmbedDim(config.embeddingSize()).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Config config() {
+        return config;
+    }
+
+    @Override
+    public int maxTargetPositions() {
+        return config.positions() == PositionEncoding.LEARNED ? config.maxPositions() : Integer.MAX_VALUE;
+    }
+
+    /** Memory (B, S, E). */
+    @Override
+    public EncoderOutput encode(ParameterStore ps, NDArray sourceIds, NDArray sourceMask, boolean training) {
+        NDArray x = embed(ps, sourceEmbedding, sourcePositions, sourceIds, 0, training);
+        NDArray memory = encoder.encode(ps, AttentionInput.selfAttention(x, sourceMask), training);
+        return new EncoderOutput(memory, sourceMask, new NDList());
+    }
+
+    /** ids (B, T) -> dropout(scale * embedding + positions from {@code offset}) (B, T, E). */
+    private NDArray embed(ParameterStore ps, TokenEmbedding table, LearnedPositionalEmbedding learned, NDArray ids,
+            long offset, boolean training) {
+        NDArray x = table.embed(ps, ids, training).mul(embeddingScale);
+        x = learned == null ? sinusoidal.encode(x, offset) : learned.encode(ps, x, offset, training);
+        return dropout.forward(ps, new NDList(x), training).singletonOrThrow();
+    }
+
+    @Override
+    public NDArray forwardTeacherForced(
+            ParameterStore ps, EncoderOutput encoded, NDArray targetInputIds, NDArray targetMask, boolean training) {
+        NDArray y = embed(ps, targetEmbedding, targetPositions, targetInputIds, 0, training);
+        NDArray out = decoder.decode(ps, new DecoderInput(y, targetMask, encoded.memory(), encoded.mask()), training);
+        return project(ps, out, training);
+    }
+
+    /** (..., E) -> logits (..., V), through the target embedding when tied. */
+    private NDArray project(ParameterStore ps, NDArray x, boolean training) {
+        if (outputProjection != null) {
+            return outputProjection.forward(ps, new NDList(x), training).singletonOrThrow();
+        }
+        NDArray table = targetEmbedding.table(ps, x.getDevice(), training);
+        // (..., E) x (E, V)
+        return Linear.linear(x, table).singletonOrThrow();
+    }
+
+    @Override
+    public DecoderCache startDecoding(ParameterStore ps, EncoderOutput encoded, int capacity) {
+        NDManager owner = encoded.memory().getManager().newSubManager();
+        return new Cache(decoder.start(ps, encoded.memory(), encoded.mask(), owner, capacity, false));
+    }
+
+    @Override
+    public NDArray step(ParameterStore ps, DecoderCache decoderCache, NDArray lastTokens) {
+        Cache cache = (Cache) decoderCache;
+        DecoderState state = cache.state;
+        // (B') -> (B', 1) -> (B', 1, E)
+        NDArray y = embed(ps, targetEmbedding, targetPositions, lastTokens.expandDims(TIME_AXIS), state.length(),
+                false);
+        TransformerDecoder.Step step = decoder.step(ps, y, state, false);
+        // (B', N, 1, S) -> (B', S): averaged over heads
+        NDArray alignment = step.memoryAttention().mean(new int[] {HEAD_AXIS}).squeeze(TIME_AXIS);
+        cache.setAttention(alignment);
+        // (B', 1, E) -> (B', V)
+        return project(ps, step.output().squeeze(TIME_AXIS), false);
+    }
+
+    /** The Transformer's {@link DecoderCache}: the decoder state and the latest alignment, in the state's owner. */
+    private static final class Cache implements DecoderCache {
+        private final DecoderState state;
+        private NDArray attention;
+
+        Cache(DecoderState state) {
+            this.state = state;
+        }
+
+        void setAttention(NDArray weights) {
+            if (attention != null) {
+                attention.close();
+            }
+            weights.attach(state.owner());
+            attention = weights;
+        }
+
+        @Override
+        public long batchSize() {
+            return state.batchSize();
+        }
+
+        @Override
+        public long length() {
+            return state.length();
+        }
+
+        @Override
+        public void reorder(NDArray order) {
+            state.reorder(order);
+            if (attention != null) {
+                NDArray old = attention;
+                attention = old.get(state.owner(), new NDIndex("{}", order));
+                old.close();
+            }
+        }
+
+        @Override
+        public NDArray lastAttention() {
+            return attention;
+        }
+
+        @Override
+        public void close() {
+            state.close();
+        }
+    }
+
+    /** {@link Seq2SeqInput#toNDList()} -> teacher-forced logits (B, T, V). */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(logits(ps, Seq2SeqInput.fromNDList(inputs), training));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape target = inputShapes[2];
+        return new Shape[] {new Shape(target.get(0), target.get(1), config.targetVocabSize())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape token = new Shape(1, 1, config.embeddingSize());
+        sourceEmbedding.initialize(manager, dataType, inputShapes[0]);
+        if (targetEmbedding != sourceEmbedding) {
+            targetEmbedding.initialize(manager, dataType, inputShapes[2]);
+        }
+        if (sourcePositions != null) {
+            sourcePositions.initialize(manager, dataType, token);
+            targetPositions.initialize(manager, dataType, token);
+        }
+        dropout.initialize(manager, dataType, token);
+        encoder.initialize(manager, dataType, token);
+        decoder.initialize(manager, dataType, token, token);
+        if (outputProjection != null) {
+            outputProjection.initialize(manager, dataType, token);
+        }
+    }
+
+    /** Builds a {@link TransformerSeq2Seq}; {@code setConfig} is required. */
+    public static final class Builder {
+        private Config config;
+
+        private Builder() {}
+
+        public Builder setConfig(Config config) {
+            this.config = config;
+            return this;
+        }
+
+        public TransformerSeq2Seq build() {
+            if (config == null) {
+                throw new IllegalArgumentException(
+                        "TransformerSeq2Seq needs setConfig(...), e.g. Config.of(sourceVocabSize, targetVocabSize)");
+            }
+            return new TransformerSeq2Seq(config);
+        }
+    }
+
+    /**
+     * The hyper-parameters; defaults are a small Transformer for Multi30k-sized data on a CPU.
+     *
+     * @param sourceVocabSize rows of the source embedding, required
+     * @param targetVocabSize V, required
+     * @param embeddingSize E, the model size, default {@value #DEFAULT_EMBEDDING_SIZE}
+     * @param heads N, must divide E, default {@value #DEFAULT_HEADS}
+     * @param feedForwardSize the hidden size of each feed-forward block, default {@value #DEFAULT_FEED_FORWARD_SIZE}
+     * @param encoderLayers default {@value #DEFAULT_LAYERS}
+     * @param decoderLayers default {@value #DEFAULT_LAYERS}
+     * @param dropout on embeddings, attention weights and sublayer outputs, default {@value #DEFAULT_DROPOUT}
+     * @param activation of the feed-forward blocks, default RELU
+     * @param normPlacement default PRE, which trains steadily; POST is the original Transformer
+     * @param positions default SINUSOIDAL
+     * @param maxPositions learned positions per side (the longest source and output, bos included),
+     *     default {@value #DEFAULT_MAX_POSITIONS}; unused by sinusoidal positions
+     * @param shareEmbeddings one table for source and target (needs equal vocabulary sizes), default false
+     * @param tieOutputEmbedding the output layer is the target embedding transposed, default true
+     * @param scaleEmbedding multiply embeddings by sqrt(E), default true
+     * @param padId the padding id of both vocabularies, default 0
+     */
+    public record Config(
+            @JsonRecords.Required int sourceVocabSize,
+            @JsonRecords.Required int targetVocabSize,
+            int embeddingSize,
+            @JsonRecords.Key("num_heads") int heads,
+            int feedForwardSize,
+            int encoderLayers,
+            int decoderLayers,
+            float dropout,
+            Activation activation,
+            NormPlacement normPlacement,
+            PositionEncoding positions,
+            int maxPositions,
+            boolean shareEmbeddings,
+            boolean tieOutputEmbedding,
+            boolean scaleEmbedding,
+            int padId) implements Seq2SeqConfig {
+
+        public static final int DEFAULT_EMBEDDING_SIZE = 256;
+        public static final int DEFAULT_HEADS = 4;
+        public static final int DEFAULT_FEED_FORWARD_SIZE = 1024;
+        public static final int DEFAULT_LAYERS = 3;
+        public static final float DEFAULT_DROPOUT = 0.1f;
+        public static final Activation DEFAULT_ACTIVATION = Activation.RELU;
+        public static final NormPlacement DEFAULT_NORM_PLACEMENT = NormPlacement.PRE;
+        public static final PositionEncoding DEFAULT_POSITIONS = PositionEncoding.SINUSOIDAL;
+        public static final int DEFAULT_MAX_POSITIONS = 256;
+        public static final int DEFAULT_PAD_ID = 0;
+
+        public Config {
+            String model = Seq2SeqModelType.TRANSFORMER.configName();
+            Seq2SeqConfigJson.checkCommon(model, sourceVocabSize, targetVocabSize, padId, dropout);
+            Seq2SeqConfigJson.checkPositive(model, "embedding_size", embeddingSize);
+            Seq2SeqConfigJson.checkPositive(model, "num_heads", heads);
+            Seq2SeqConfigJson.checkPositive(model, "feed_forward_size", feedForwardSize);
+            Seq2SeqConfigJson.checkPositive(model, "encoder_layers", encoderLayers);
+            Seq2SeqConfigJson.checkPositive(model, "decoder_layers", decoderLayers);
+            Seq2SeqConfigJson.checkPositive(model, "max_positions", maxPositions);
+            Seq2SeqConfigJson.checkRequired(model, "activation", activation);
+            Seq2SeqConfigJson.checkRequired(model, "norm_placement", normPlacement);
+            Seq2SeqConfigJson.checkRequired(model, "positions", positions);
+            if (embeddingSize % heads != 0) {
+                throw new IllegalArgumentException(model + ": num_heads " + heads + " does not divide embedding_size "
+                        + embeddingSize + "; choose a number of heads that divides it");
+            }
+            if (shareEmbeddings && sourceVocabSize != targetVocabSize) {
+                throw new IllegalArgumentException(model + ": share_embeddings needs one joint vocabulary, but "
+                        + "source_vocab_size is " + sourceVocabSize + " and target_vocab_size " + targetVocabSize);
+            }
+        }
+
+        /** The defaults for these vocabularies. */
+        public static Config of(int sourceVocabSize, int targetVocabSize) {
+            return new Config(sourceVocabSize, targetVocabSize, DEFAULT_EMBEDDING_SIZE, DEFAULT_HEADS,
+                    DEFAULT_FEED_FORWARD_SIZE, DEFAULT_LAYERS, DEFAULT_LAYERS, DEFAULT_DROPOUT, DEFAULT_ACTIVATION,
+                    DEFAULT_NORM_PLACEMENT, DEFAULT_POSITIONS, DEFAULT_MAX_POSITIONS, false, true, true,
+                    DEFAULT_PAD_ID);
+        }
+
+        /** The per-layer settings of encoder and decoder. */
+        public TransformerLayerConfig layerConfig() {
+            return new TransformerLayerConfig(embeddingSize, heads, feedForwardSize, dropout, activation,
+                    normPlacement, LayerNorm.DEFAULT_EPS);
+        }
+
+        @Override
+        public Seq2SeqModelType modelType() {
+            return Seq2SeqModelType.TRANSFORMER;
+        }
+
+        /** Reads {@link Seq2SeqConfig#toJson()}'s form; the vocabulary sizes are required. */
+        public static Config fromJson(JsonObject json) {
+            return Seq2SeqConfigJson.read(json, Config.class,
+                    of(Seq2SeqConfigJson.ANY_VOCAB_SIZE, Seq2SeqConfigJson.ANY_VOCAB_SIZE),
+                    Seq2SeqModelType.TRANSFORMER);
+        }
+    }
+}
