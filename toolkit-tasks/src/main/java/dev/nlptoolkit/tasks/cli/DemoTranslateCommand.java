@@ -46,7 +46,7 @@ public final class DemoTranslateCommand implements Callable<Integer> {
     static final int MAX_TOKENS = 1024;
     static final int WARMUP_STEPS = 100;
     static final double LEARNING_RATE = 2e-3;
-    static final int EVALUATE_EVERY = 100;
+    static final int EVALUATE_EVERY = 200;
     static final int BLEU_SAMPLE = 100;
     private static final int EMBEDDING = 128;
     private static final int HEADS = 4;

@@ -127,9 +127,10 @@ public final class TrainTranslatorCommand implements Callable<Integer> {
             description = "Dev sentences decoded greedily for BLEU at each evaluation. Default: ${DEFAULT-VALUE}.")
     int bleuSample;
 
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "" + TranslatorTrainer.DEFAULT_PATIENCE,
-            description = "Evaluations without a better BLEU before stopping. Default: ${DEFAULT-VALUE}.")
-    int patience;
+    @Option(names = "--patience-steps", paramLabel = "N", defaultValue = "" + TranslatorTrainer.DEFAULT_PATIENCE_STEPS,
+            description = "Stop when N optimizer updates brought no better dev BLEU (so never before update N)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    long patienceSteps;
 
     @Option(names = "--average-last", paramLabel = "K", defaultValue = "0",
             description = "Save the average of the last K evaluation checkpoints (0: the best one)."
@@ -175,7 +176,7 @@ public final class TrainTranslatorCommand implements Callable<Integer> {
                 .epochs(epochs)
                 .evaluateEvery(evaluateEvery)
                 .bleuSample(bleuSample)
-                .patience(patience)
+                .patienceSteps(patienceSteps)
                 .averageLast(averageLast)
                 .seed(seed.seed())
                 .resume(resume)

@@ -98,7 +98,8 @@ public final class TranslatorTrainer {
     public static final double DEFAULT_LSTM_LR = 1e-3;
     public static final int DEFAULT_EVALUATE_EVERY = 500;
     public static final int DEFAULT_BLEU_SAMPLE = 500;
-    public static final int DEFAULT_PATIENCE = 10;
+    /** Ten evaluations at the default interval; counted in updates, as classification counts it. */
+    public static final long DEFAULT_PATIENCE_STEPS = 10L * DEFAULT_EVALUATE_EVERY;
     /** An upper bound: the time budget or early stopping usually ends training first. */
     public static final int DEFAULT_EPOCHS = 100;
     public static final int DEFAULT_SEED = 42;
@@ -233,7 +234,7 @@ public final class TranslatorTrainer {
                                 LOSS_METRIC, devLoss(network, criterion, dev, scope),
                                 BLEU_METRIC, bleu(network, scope, sample).score()),
                                 b.evaluateEvery, false)
-                        .optEarlyStopping(new EarlyStopping(BLEU_METRIC, EarlyStopping.Mode.MAX, b.patience, 0));
+                        .optEarlyStopping(new EarlyStopping(BLEU_METRIC, EarlyStopping.Mode.MAX, b.patienceSteps, 0));
                 if (b.averageLast > 0) {
                     loop.optKeepEvaluationCheckpoints(b.averageLast);
                 }
@@ -355,7 +356,7 @@ public final class TranslatorTrainer {
         json.addProperty("weight_decay", b.weightDecay);
         json.addProperty("evaluate_every", b.evaluateEvery);
         json.addProperty("bleu_sample", b.bleuSample);
-        json.addProperty("patience", b.patience);
+        json.addProperty("patience_steps", b.patienceSteps);
         json.addProperty("average_last", b.averageLast);
         json.addProperty("final_weights", finalWeights);
         json.addProperty("max_minutes", b.maxMinutes);
@@ -400,7 +401,7 @@ public final class TranslatorTrainer {
         private long maxSteps = Long.MAX_VALUE;
         private long evaluateEvery = DEFAULT_EVALUATE_EVERY;
         private int bleuSample = DEFAULT_BLEU_SAMPLE;
-        private int patience = DEFAULT_PATIENCE;
+        private long patienceSteps = DEFAULT_PATIENCE_STEPS;
         private int averageLast;
         private int seed = DEFAULT_SEED;
         private DeviceChoice device = DeviceChoice.AUTO;
@@ -521,9 +522,12 @@ public final class TranslatorTrainer {
             return this;
         }
 
-        /** Evaluations without a better dev BLEU before stopping. Default {@value #DEFAULT_PATIENCE}. */
-        public Builder patience(int evaluations) {
-            this.patience = evaluations;
+        /**
+         * Stops at the first evaluation that finds this many optimizer updates since the best dev
+         * BLEU. Default {@value #DEFAULT_PATIENCE_STEPS}.
+         */
+        public Builder patienceSteps(long updates) {
+            this.patienceSteps = updates;
             return this;
         }
 
@@ -594,10 +598,11 @@ public final class TranslatorTrainer {
                         + ", min frequency >= 1, max length >= 2 and max tokens >= max length, got " + vocabSize
                         + ", " + minFrequency + ", " + maxLength + ", " + maxTokens);
             }
-            if (epochs < 1 || maxSteps < 1 || evaluateEvery < 1 || bleuSample < 1 || patience < 1 || averageLast < 0) {
+            if (epochs < 1 || maxSteps < 1 || evaluateEvery < 1 || bleuSample < 1 || patienceSteps < 1
+                    || averageLast < 0) {
                 throw new IllegalArgumentException("epochs, max steps, evaluate-every, BLEU sample and patience must be"
                         + " at least 1 and average-last at least 0, got " + epochs + ", " + maxSteps + ", "
-                        + evaluateEvery + ", " + bleuSample + ", " + patience + ", " + averageLast);
+                        + evaluateEvery + ", " + bleuSample + ", " + patienceSteps + ", " + averageLast);
             }
             if (kind == Seq2SeqModelType.TRANSFORMER && warmupSteps() < 1) {
                 throw new IllegalArgumentException("the Transformer's inverse square root schedule needs warm-up"
