@@ -69,8 +69,9 @@ public final class BeamSearch implements SequenceDecoder {
             EncoderOutput encoded = model.encode(ps, sourceIds, sourceMask, false);
             long vocab = model.config().targetVocabSize();
             int sourceWidth = (int) encoded.sourceLength();
-            NDArray banned = Search.bannedEverywhere(scope, vocab, options);
-            try (DecoderCache cache = model.startDecoding(ps, encoded, Arrays.stream(limits).max().orElse(0) + 1)) {
+            Search.Bans bans = Search.bans(scope, vocab, options);
+            try (DecoderCache cache = Search.start(model, ps, encoded,
+                    Arrays.stream(limits).max().orElse(0) + 1, options)) {
                 List<Sentence> active = new ArrayList<>();
                 long[] expand = new long[batch * k];
                 for (int b = 0; b < batch; b++) {
@@ -102,10 +103,11 @@ public final class BeamSearch implements SequenceDecoder {
                                 paths.add(beam.path());
                             }
                         }
-                        NDArray logits = model.step(ps, cache, step.create(last));
-                        NDArray logProbabilities = Search.banRepeats(
-                                logits.logSoftmax(Search.VOCAB_AXIS).add(banned), paths, options);
-                        eosLogProbability = logProbabilities.get(":, {}", options.eosId()).toFloatArray();
+                        NDArray logits = Search.step(model, ps, cache, step.create(last));
+                        NDArray unbanned = logits.logSoftmax(Search.VOCAB_AXIS);
+                        NDArray logProbabilities = Search.banRepeats(unbanned.add(bans.at(t)), paths, options);
+                        // read before the bans: a length limit below the minimum length still forces eos
+                        eosLogProbability = unbanned.get(":, {}", options.eosId()).toFloatArray();
                         // (R, V) + (R, 1) -> (B', K V): every continuation of every beam of a sentence
                         NDArray total = logProbabilities.add(step.create(toFloats(scores)).reshape(rows, 1))
                                 .reshape(active.size(), k * vocab);

@@ -1,8 +1,9 @@
 package dev.nlptoolkit.models.decode;
 
 /**
- * How a search decodes: beam width (1 = greedy), GNMT length penalty, output length limit, n-gram
- * blocking, how many hypotheses to return, whether to keep alignments, and the special ids.
+ * How a search decodes: beam width (1 = greedy), GNMT length penalty, output length limits, n-gram
+ * blocking, how many hypotheses to return, whether to keep alignments, the special ids, and whether
+ * the decoder caches its states between steps.
  *
  * @param beam K, hypotheses kept per sentence; 1 decodes greedily
  * @param lengthPenalty alpha of Wu et al. (2016): scores are log P / ((5 + |Y|) / 6)^alpha, |Y| the
@@ -10,24 +11,33 @@ package dev.nlptoolkit.models.decode;
  * @param maxLenA with {@code maxLenB}: at most a x S + b tokens before eos, S the source's real length
  *     (fairseq's {@code --max-len-a/--max-len-b}); eos is forced after that
  * @param maxLenB see {@code maxLenA}
+ * @param minLength at least this many tokens before eos (fairseq's {@code --min-len}): eos is banned
+ *     until then; 0 for no minimum. The length limit wins where it is shorter. With {@code maxLenA} 0 and
+ *     {@code maxLenB} equal to it, every output has exactly this many tokens (a benchmark's fixed steps)
  * @param noRepeatNgram N: no n-gram of N tokens occurs twice in an output; 0 for no blocking
  * @param nbest hypotheses returned per sentence, best first; at most {@code beam}
  * @param alignment whether hypotheses carry the attention weights (T, S) of each output token
  * @param bosId starts every output
  * @param eosId ends every output; never part of {@link Hypothesis#tokens()}
  * @param padId never produced
+ * @param incremental whether each step extends the decoder's cache ({@link
+ *     dev.nlptoolkit.models.seq2seq.DecoderCache}) or re-decodes the whole prefix from scratch, as
+ *     Hugging Face's {@code use_cache=False}: the same outputs, at a cost quadratic in the length (the
+ *     baseline a cache is measured against); re-decoding keeps no alignments
  */
 public record DecodeOptions(
         int beam,
         float lengthPenalty,
         float maxLenA,
         int maxLenB,
+        int minLength,
         int noRepeatNgram,
         int nbest,
         boolean alignment,
         int bosId,
         int eosId,
-        int padId) {
+        int padId,
+        boolean incremental) {
 
     public static final int DEFAULT_BEAM = 4;
     /** Wu et al. (2016) found 0.6 to 0.7 best. */
@@ -55,6 +65,10 @@ public record DecodeOptions(
             throw new IllegalArgumentException("max length a x S + b needs a >= 0, b >= 0 and not both 0, got a = "
                     + maxLenA + ", b = " + maxLenB);
         }
+        if (minLength < 0) {
+            throw new IllegalArgumentException("min length must be 0 (none) or a positive number of tokens, got "
+                    + minLength);
+        }
         if (noRepeatNgram < 0) {
             throw new IllegalArgumentException("no-repeat-ngram must be 0 (off) or a positive n-gram size, got "
                     + noRepeatNgram);
@@ -63,12 +77,19 @@ public record DecodeOptions(
             throw new IllegalArgumentException("special ids must be distinct non-negative ids, got bos " + bosId
                     + ", eos " + eosId + ", pad " + padId);
         }
+        if (alignment && !incremental) {
+            throw new IllegalArgumentException("alignments come from the decoder cache: decode incrementally"
+                    + " (the default) to keep them");
+        }
     }
 
-    /** Beam 4, alpha 0.6, max length 1.5 S + 10, no n-gram blocking, the best hypothesis only, no alignment. */
+    /**
+     * Beam 4, alpha 0.6, max length 1.5 S + 10, no min length, no n-gram blocking, the best hypothesis
+     * only, no alignment, incremental.
+     */
     public static DecodeOptions defaults() {
-        return new DecodeOptions(DEFAULT_BEAM, DEFAULT_LENGTH_PENALTY, DEFAULT_MAX_LEN_A, DEFAULT_MAX_LEN_B, 0, 1,
-                false, DEFAULT_BOS_ID, DEFAULT_EOS_ID, DEFAULT_PAD_ID);
+        return new DecodeOptions(DEFAULT_BEAM, DEFAULT_LENGTH_PENALTY, DEFAULT_MAX_LEN_A, DEFAULT_MAX_LEN_B, 0, 0, 1,
+                false, DEFAULT_BOS_ID, DEFAULT_EOS_ID, DEFAULT_PAD_ID, true);
     }
 
     /** The defaults with beam 1. */
@@ -87,33 +108,47 @@ public record DecodeOptions(
     }
 
     public DecodeOptions withBeam(int value) {
-        return new DecodeOptions(value, lengthPenalty, maxLenA, maxLenB, noRepeatNgram, Math.min(nbest, value),
-                alignment, bosId, eosId, padId);
+        return new DecodeOptions(value, lengthPenalty, maxLenA, maxLenB, minLength, noRepeatNgram,
+                Math.min(nbest, value), alignment, bosId, eosId, padId, incremental);
     }
 
     public DecodeOptions withLengthPenalty(float value) {
-        return new DecodeOptions(beam, value, maxLenA, maxLenB, noRepeatNgram, nbest, alignment, bosId, eosId, padId);
+        return new DecodeOptions(beam, value, maxLenA, maxLenB, minLength, noRepeatNgram, nbest, alignment, bosId,
+                eosId, padId, incremental);
     }
 
     public DecodeOptions withMaxLength(float a, int b) {
-        return new DecodeOptions(beam, lengthPenalty, a, b, noRepeatNgram, nbest, alignment, bosId, eosId, padId);
+        return new DecodeOptions(beam, lengthPenalty, a, b, minLength, noRepeatNgram, nbest, alignment, bosId, eosId,
+                padId, incremental);
+    }
+
+    public DecodeOptions withMinLength(int value) {
+        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, value, noRepeatNgram, nbest, alignment, bosId,
+                eosId, padId, incremental);
     }
 
     public DecodeOptions withNoRepeatNgram(int value) {
-        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, value, nbest, alignment, bosId, eosId, padId);
+        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, minLength, value, nbest, alignment, bosId,
+                eosId, padId, incremental);
     }
 
     public DecodeOptions withNbest(int value) {
-        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, noRepeatNgram, value, alignment, bosId, eosId,
-                padId);
+        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, minLength, noRepeatNgram, value, alignment,
+                bosId, eosId, padId, incremental);
     }
 
     public DecodeOptions withAlignment(boolean value) {
-        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, noRepeatNgram, nbest, value, bosId, eosId,
-                padId);
+        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, minLength, noRepeatNgram, nbest, value, bosId,
+                eosId, padId, incremental);
     }
 
     public DecodeOptions withSpecialIds(int bos, int eos, int pad) {
-        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, noRepeatNgram, nbest, alignment, bos, eos, pad);
+        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, minLength, noRepeatNgram, nbest, alignment, bos,
+                eos, pad, incremental);
+    }
+
+    public DecodeOptions withIncremental(boolean value) {
+        return new DecodeOptions(beam, lengthPenalty, maxLenA, maxLenB, minLength, noRepeatNgram, nbest, alignment,
+                bosId, eosId, padId, value);
     }
 }

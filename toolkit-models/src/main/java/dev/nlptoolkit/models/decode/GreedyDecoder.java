@@ -39,8 +39,8 @@ public final class GreedyDecoder implements SequenceDecoder {
             int[] limits = Search.maxLengths(sourceLengths, options, model);
             EncoderOutput encoded = model.encode(ps, sourceIds, sourceMask, false);
             int capacity = Arrays.stream(limits).max().orElse(0) + 1;
-            NDArray banned = Search.bannedEverywhere(scope, model.config().targetVocabSize(), options);
-            try (DecoderCache cache = model.startDecoding(ps, encoded, capacity)) {
+            Search.Bans bans = Search.bans(scope, model.config().targetVocabSize(), options);
+            try (DecoderCache cache = Search.start(model, ps, encoded, capacity, options)) {
                 List<Integer> active = new ArrayList<>();
                 List<Search.Node> paths = new ArrayList<>();
                 double[] logProbability = new double[batch];
@@ -61,14 +61,15 @@ public final class GreedyDecoder implements SequenceDecoder {
                             Search.Node path = paths.get(r);
                             last[r] = path == null ? options.bosId() : path.token();
                         }
-                        NDArray logits = model.step(ps, cache, step.create(last));
-                        NDArray logProbabilities = Search.banRepeats(
-                                logits.logSoftmax(Search.VOCAB_AXIS).add(banned), paths, options);
+                        NDArray logits = Search.step(model, ps, cache, step.create(last));
+                        NDArray unbanned = logits.logSoftmax(Search.VOCAB_AXIS);
+                        NDArray logProbabilities = Search.banRepeats(unbanned.add(bans.at(t)), paths, options);
                         // (R, V) -> (R): argmax and its log-probability
                         NDArray best = logProbabilities.argMax(Search.VOCAB_AXIS);
                         long[] bestIds = best.toLongArray();
                         float[] bestValues = logProbabilities.gather(best.expandDims(1), 1).squeeze(1).toFloatArray();
-                        eosLogProbability = logProbabilities.get(":, {}", options.eosId()).toFloatArray();
+                        // read before the bans: a length limit below the minimum length still forces eos
+                        eosLogProbability = unbanned.get(":, {}", options.eosId()).toFloatArray();
                         for (int r = 0; r < rows; r++) {
                             next[r] = (int) bestIds[r];
                             nextLogProbability[r] = bestValues[r];

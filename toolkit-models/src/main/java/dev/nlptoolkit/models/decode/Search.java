@@ -5,6 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import ai.djl.training.ParameterStore;
+
+import dev.nlptoolkit.core.ndarray.NativeArrays;
+import dev.nlptoolkit.models.seq2seq.DecoderCache;
+import dev.nlptoolkit.models.seq2seq.EncoderOutput;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModel;
 
 import java.util.ArrayList;
@@ -14,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** What greedy and beam search share: length limits, banned tokens, and output histories. */
+/** What greedy and beam search share: the decoder's steps, length limits, banned tokens, and output histories. */
 final class Search {
 
     /** Vocabulary axis of (rows, V). */
@@ -45,14 +50,46 @@ final class Search {
         return limits;
     }
 
-    /** (V): -inf at pad and bos, which no output contains, 0 elsewhere. */
-    static NDArray bannedEverywhere(NDManager manager, long vocab, DecodeOptions options) {
+    /**
+     * The decoder state for {@code encoded}'s rows: the model's cache, or, unless the options decode
+     * incrementally, a {@link Redecoding} of the whole prefix at every step.
+     */
+    static DecoderCache start(Seq2SeqModel model, ParameterStore ps, EncoderOutput encoded, int capacity,
+            DecodeOptions options) {
+        return options.incremental() ? model.startDecoding(ps, encoded, capacity) : new Redecoding(model, encoded);
+    }
+
+    /** Logits (R, V) of the next token of every row of {@code cache}, which the step extends. */
+    static NDArray step(Seq2SeqModel model, ParameterStore ps, DecoderCache cache, NDArray lastTokens) {
+        return cache instanceof Redecoding redecoding
+                ? redecoding.step(ps, lastTokens)
+                : model.step(ps, cache, lastTokens);
+    }
+
+    /**
+     * (V): -inf at pad and bos, which no output contains, and at eos for the steps before the minimum
+     * length; 0 elsewhere. In {@code manager}, in memory libtorch owns, since it outlives the steps.
+     */
+    static Bans bans(NDManager manager, long vocab, DecodeOptions options) {
         float[] ban = new float[(int) vocab];
         ban[options.padId()] = Float.NEGATIVE_INFINITY;
         if (options.bosId() != options.eosId()) {
             ban[options.bosId()] = Float.NEGATIVE_INFINITY;
         }
-        return manager.create(ban);
+        NDArray always = NativeArrays.copyOf(manager.create(ban));
+        if (options.minLength() == 0) {
+            return new Bans(always, always, 0);
+        }
+        ban[options.eosId()] = Float.NEGATIVE_INFINITY;
+        return new Bans(always, NativeArrays.copyOf(manager.create(ban)), options.minLength());
+    }
+
+    /** The additive bans (V) of each step: {@code early} before step {@code minLength}, {@code always} after. */
+    record Bans(NDArray always, NDArray early, int minLength) {
+
+        NDArray at(int step) {
+            return step < minLength ? early : always;
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ public interface Seq2SeqModel extends Block {
      * The logits of every next token given the true previous ones (teacher forcing).
      *
      * @param targetInputIds (B, T) int64: bos then the target without its last token
-     * @param targetMask (B, T), nonzero for real tokens
+     * @param targetMask (B, T), nonzero for real tokens, or null when nothing is padded
      * @return logits (B, T, V)
      */
     NDArray forwardTeacherForced(
@@ -42,6 +42,19 @@ public interface Seq2SeqModel extends Block {
     default NDArray logits(ParameterStore ps, Seq2SeqInput input, boolean training) {
         EncoderOutput encoded = encode(ps, input.sourceIds(), input.sourceMask(), training);
         return forwardTeacherForced(ps, encoded, input.targetInputIds(), input.targetMask(), training);
+    }
+
+    /**
+     * The logits of the token after each row's whole prefix, decoded from scratch without a cache (what
+     * Hugging Face's {@code use_cache=False} does at every step). Rows are not padded: the prefixes are
+     * equally long. This default projects every position and keeps the last; models may project only it.
+     *
+     * @param prefixIds (B, t) int64: bos then the tokens so far
+     * @return logits (B, V), equal to {@link #step}'s after the same prefix
+     */
+    default NDArray nextTokenLogits(ParameterStore ps, EncoderOutput encoded, NDArray prefixIds) {
+        // (B, t, V) -> (B, V)
+        return forwardTeacherForced(ps, encoded, prefixIds, null, false).get(":, -1");
     }
 
     /**

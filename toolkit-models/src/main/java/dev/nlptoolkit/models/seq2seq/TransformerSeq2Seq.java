@@ -136,6 +136,15 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
         return project(ps, out, training);
     }
 
+    /** The decoder over the whole prefix, and the output layer on its last position only. */
+    @Override
+    public NDArray nextTokenLogits(ParameterStore ps, EncoderOutput encoded, NDArray prefixIds) {
+        NDArray y = embed(ps, targetEmbedding, targetPositions, prefixIds, 0, false);
+        NDArray out = decoder.decode(ps, new DecoderInput(y, null, encoded.memory(), encoded.mask()), false);
+        // (B, t, E) -> (B, E) -> (B, V)
+        return project(ps, out.get(":, -1"), false);
+    }
+
     /** (..., E) -> logits (..., V), through the target embedding when tied. */
     private NDArray project(ParameterStore ps, NDArray x, boolean training) {
         if (outputProjection != null) {

@@ -174,6 +174,72 @@ class DecodeTest {
         assertTrue(lengths.size() > 1, "sentences should finish at different steps, got lengths " + lengths);
     }
 
+    /** Without a cache every step re-decodes the whole prefix: the same outputs and scores, greedy and beam. */
+    @ParameterizedTest
+    @MethodSource("configs")
+    void reDecodingWithoutACacheGivesWhatTheCacheGives(Seq2SeqConfig config) {
+        Seq2SeqModel model = model(config);
+        NDArray sources = sources();
+        for (DecodeOptions cached : List.of(options().withBeam(1), options().withBeam(3).withNbest(3))) {
+            DecodeOptions uncached = cached.withIncremental(false);
+            List<List<Hypothesis>> expected = SequenceDecoder.of(model, cached).decode(ps, sources, sources.neq(PAD));
+            List<List<Hypothesis>> actual = SequenceDecoder.of(model, uncached).decode(ps, sources, sources.neq(PAD));
+            Set<Integer> lengths = new HashSet<>();
+            for (int b = 0; b < expected.size(); b++) {
+                assertEquals(expected.get(b).size(), actual.get(b).size());
+                for (int j = 0; j < expected.get(b).size(); j++) {
+                    String where = config.modelType() + " beam " + cached.beam() + " sentence " + b + " rank " + j;
+                    assertEquals(expected.get(b).get(j).score(), actual.get(b).get(j).score(), SCORE_TOLERANCE, where);
+                    if (!tiedWithANeighbour(expected.get(b), j)) {
+                        assertArrayEquals(expected.get(b).get(j).tokens(), actual.get(b).get(j).tokens(), where);
+                    }
+                    lengths.add(actual.get(b).get(j).length());
+                }
+            }
+            assertTrue(lengths.size() > 1, "outputs should end at different steps (rows leave the batch), got "
+                    + lengths);
+        }
+    }
+
+    /**
+     * A minimum length bans eos until then, so minimum = maximum fixes the number of steps; where a
+     * sentence's length limit is shorter, the limit wins and eos is forced there with its probability.
+     * Untrained, the Transformer's beam search ends outputs early (the greedy outputs here run to their
+     * limits), which the minimum must prevent.
+     */
+    @Test
+    void aMinimumLengthBansEosUntilThenAndTheLimitWins() {
+        int early = 0;
+        for (Seq2SeqConfig config : configs().toList()) {
+            Seq2SeqModel model = model(config);
+            NDArray sources = sources();
+            // limits floor(1.5 S + 4) = 11, 8, 5, 10 for sources of 5, 3, 1, 4 tokens: 5 is below the minimum
+            for (DecodeOptions free : List.of(options().withBeam(1), options().withBeam(4))) {
+                List<List<Hypothesis>> unconstrained = SequenceDecoder.of(model, free).decode(ps, sources,
+                        sources.neq(PAD));
+                for (int b = 0; b < unconstrained.size(); b++) {
+                    early += unconstrained.get(b).get(0).length() < free.maxLength(realLength(sources.get(b))) ? 1 : 0;
+                }
+                DecodeOptions atLeast = free.withMinLength(9);
+                for (DecodeOptions fixed : List.of(atLeast, atLeast.withIncremental(false),
+                        free.withMaxLength(0, 7).withMinLength(7))) {
+                    List<List<Hypothesis>> decoded = SequenceDecoder.of(model, fixed).decode(ps, sources,
+                            sources.neq(PAD));
+                    for (int b = 0; b < decoded.size(); b++) {
+                        int limit = fixed.maxLength(realLength(sources.get(b)));
+                        Hypothesis h = decoded.get(b).get(0);
+                        String where = config.modelType() + " beam " + fixed.beam() + " sentence " + b + ": "
+                                + Arrays.toString(h.tokens());
+                        assertTrue(h.length() >= Math.min(fixed.minLength(), limit) && h.length() <= limit, where);
+                        assertTrue(Arrays.stream(h.tokens()).noneMatch(t -> t == EOS || t == PAD || t == BOS), where);
+                        assertTrue(Double.isFinite(h.logProbability()), where + ": eos at the limit has a probability");
+                    }
+                }
+            }
+        }
+        assertTrue(early > 0, "some output should end before its limit without a minimum, or this test shows nothing");
+    }
+
     @ParameterizedTest
     @MethodSource("configs")
     void beamOneEqualsGreedy(Seq2SeqConfig config) {
@@ -397,6 +463,9 @@ class DecodeTest {
                 DecodeOptions opts = options().withNoRepeatNgram(2).withAlignment(true);
                 new BeamSearch(model, opts).decode(ps, sources, mask);
                 new GreedyDecoder(model, opts).decode(ps, sources, mask);
+                DecodeOptions uncached = opts.withAlignment(false).withIncremental(false);
+                new BeamSearch(model, uncached).decode(ps, sources, mask);
+                new GreedyDecoder(model, uncached).decode(ps, sources, mask);
                 assertEquals(modelArrays, manager.getManagedArrays().size(), config.modelType() + " model manager");
                 assertEquals(callerArrays, caller.getManagedArrays().size(), config.modelType() + " caller manager");
             }
@@ -413,5 +482,9 @@ class DecodeTest {
                 () -> defaults.withNbest(5)).getMessage().contains("beam"));
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> defaults.withMaxLength(0, 0)).getMessage().contains("max length"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> defaults.withMinLength(-1)).getMessage().contains("min length"));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> defaults.withAlignment(true).withIncremental(false)).getMessage().contains("incrementally"));
     }
 }
