@@ -11,8 +11,10 @@ import java.nio.file.Path;
  * @param seed for the random inputs and weights
  * @param profile where to write libtorch's profiler trace (Chrome trace JSON) of the first timed step,
  *     or null; that step is then slower and the figures are not comparable
+ * @param cache whether decoding workloads extend the decoder's key/value cache at each step (the
+ *     default) or re-decode the whole prefix ({@code --no-cache}); the other workloads ignore it
  */
-public record BenchSettings(int threads, int steps, int warmup, long seed, Path profile) {
+public record BenchSettings(int threads, int steps, int warmup, long seed, Path profile, boolean cache) {
 
     public static final int DEFAULT_STEPS = 10;
     public static final int DEFAULT_WARMUP = 3;
@@ -23,6 +25,11 @@ public record BenchSettings(int threads, int steps, int warmup, long seed, Path 
             throw new IllegalArgumentException("threads and steps must be at least 1 and warmup at least 0, got "
                     + threads + ", " + steps + ", " + warmup);
         }
+    }
+
+    /** Settings with the decoder's cache on. */
+    public BenchSettings(int threads, int steps, int warmup, long seed, Path profile) {
+        this(threads, steps, warmup, seed, profile, true);
     }
 
     /** Warm-up and timed steps together. */

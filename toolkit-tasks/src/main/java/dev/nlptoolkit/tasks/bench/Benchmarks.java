@@ -33,6 +33,7 @@ public final class Benchmarks {
                 case BERT_INFER -> BertMini.infer(settings, manager);
                 case BERT_LATENCY -> BertMini.latency(settings, manager);
                 case SCORE_CSV -> ScoreCsv.run(settings, manager);
+                case TRANSLATE_GREEDY -> TranslateGreedy.run(settings, manager);
             };
         }
     }

@@ -15,7 +15,12 @@ public enum Workload {
     /** BERT-mini in inference, batch 1 x 32, 200 calls: p50 and p99. */
     BERT_LATENCY("ms"),
     /** {@code score} end to end over the SST-2 training sentences with a BERT-mini directory: rows/s. */
-    SCORE_CSV("rows/s");
+    SCORE_CSV("rows/s"),
+    /**
+     * Transformer seq2seq (3 + 3 layers, d 256, 4 heads, FF 1024, shared vocabulary 8000), 64 sources of
+     * 16 tokens, 32 greedy steps without early stop, with the key/value cache or re-decoding the prefix.
+     */
+    TRANSLATE_GREEDY("tokens/s");
 
     private final String unit;
 

@@ -23,13 +23,13 @@ import java.util.concurrent.Callable;
                     + " JSON line: {\"workload\", \"throughput\", \"unit\", \"threads\", \"steps\", \"spread\","
                     + " \"peak_rss_mb\", \"torch\", ...}; throughput is the median of the timed steps.",
             "Workloads: gemm, lstm-train, bert-train, bert-infer, bert-latency, score-csv (run from the repository"
-                    + " root: it reads datasets/). bench/README.md describes each and"
+                    + " root: it reads datasets/), translate-greedy. bench/README.md describes each and"
                     + " the PyTorch peers to compare with (bench/compare.sh)."
         })
 public final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "WORKLOAD", converter = WorkloadConverter.class,
-            description = "gemm, lstm-train, bert-train, bert-infer, bert-latency or score-csv.")
+            description = "gemm, lstm-train, bert-train, bert-infer, bert-latency, score-csv or translate-greedy.")
     Workload workload;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
@@ -49,11 +49,17 @@ public final class BenchCommand implements Callable<Integer> {
                     + " is then slower). Default: none.")
     Path profile;
 
+    @Option(names = "--no-cache",
+            description = "translate-greedy: re-decode the whole prefix at every step instead of extending the"
+                    + " decoder's key/value cache.")
+    boolean noCache;
+
     @Spec private CommandSpec spec;
 
     @Override
     public Integer call() {
-        BenchSettings settings = new BenchSettings(threads, steps, warmup, BenchSettings.DEFAULT_SEED, profile);
+        BenchSettings settings = new BenchSettings(threads, steps, warmup, BenchSettings.DEFAULT_SEED, profile,
+                !noCache);
         BenchResult result = Benchmarks.run(workload, settings);
         PrintWriter out = spec.commandLine().getOut();
         out.println(result.toJson());
