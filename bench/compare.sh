@@ -7,6 +7,8 @@
 #   bench/compare.sh [--rounds N] [--threads N] [--steps N] [--warmup N] [--python PY]
 #                    [--impl torch|hf-eager|hf-sdpa] WORKLOAD...
 #
+# WORKLOAD is a name `./toolkit bench` takes, or translate-greedy-no-cache for translate-greedy
+# --no-cache on both sides.
 # PY is the Python of a virtual environment with torch (and transformers for --impl hf-*), see
 # bench/README.md. Each round is one fresh process per side; a side's figure is the median of its
 # timed steps. The JVM flags in TOOLKIT_JAVA_OPTS are printed with the results: the JIT and GC
@@ -27,12 +29,12 @@ while (($# > 0)); do
         --python) python="$2"; shift 2 ;;
         --impl) impl="$2"; shift 2 ;;
         --steps|--warmup) counts+=("$1" "$2"); shift 2 ;;
-        -h|--help) sed -n '2,13p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) workloads+=("$1"); shift ;;
     esac
 done
 if ((${#workloads[@]} == 0)); then
-    workloads=(gemm lstm-train bert-train bert-infer bert-latency)
+    workloads=(gemm lstm-train bert-train bert-infer bert-latency translate-greedy translate-greedy-no-cache)
 fi
 
 out="$(mktemp -d)"
@@ -45,11 +47,15 @@ for workload in "${workloads[@]}"; do
     if [[ "$workload" == bert-latency && ${#counts[@]} -eq 0 ]]; then
         steps=(--steps 200 --warmup 20)
     fi
+    args=("$workload")
+    if [[ "$workload" == translate-greedy-no-cache ]]; then
+        args=(translate-greedy --no-cache)
+    fi
     for ((round = 1; round <= rounds; round++)); do
-        "$root/toolkit" bench "$workload" --threads "$threads" ${steps[@]+"${steps[@]}"} 2>/dev/null \
+        "$root/toolkit" bench "${args[@]}" --threads "$threads" ${steps[@]+"${steps[@]}"} 2>/dev/null \
             >>"$out/ours-$workload"
-        "$python" "$root/bench/peers.py" "$workload" --impl "$impl" --threads "$threads" ${steps[@]+"${steps[@]}"} \
-            2>/dev/null >>"$out/theirs-$workload"
+        "$python" "$root/bench/peers.py" "${args[@]}" --impl "$impl" --threads "$threads" \
+            ${steps[@]+"${steps[@]}"} 2>/dev/null >>"$out/theirs-$workload"
     done
     "$python" - "$workload" "$out/ours-$workload" "$out/theirs-$workload" <<'PY'
 import json, statistics, sys

@@ -1,6 +1,7 @@
 """The Python peers of `./toolkit bench`: the same workloads in PyTorch eager and in transformers.
 
     python bench/peers.py WORKLOAD [--impl torch|hf-eager|hf-sdpa] [--threads N] [--steps N] [--warmup N]
+                          [--no-cache]
 
 prints one JSON line with the keys `./toolkit bench` prints ({"workload", "throughput", "unit", "threads",
 "steps", "spread", "peak_rss_mb", "torch", ...}). Shapes, optimisers and units are those of
@@ -20,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 UNITS = {"gemm": "GFLOP/s", "lstm-train": "tokens/s", "bert-train": "tokens/s", "bert-infer": "sequences/s",
-         "bert-latency": "ms", "score-csv": "rows/s"}
+         "bert-latency": "ms", "score-csv": "rows/s", "translate-greedy": "tokens/s"}
 
 # BERT-mini, as BertMini.java
 LAYERS, HIDDEN, HEADS, INTERMEDIATE, VOCAB, POSITIONS, LABELS = 4, 256, 4, 1024, 30522, 512, 2
@@ -99,6 +100,153 @@ class BertClassifier(nn.Module):
             x = layer(x, additive)
         pooled = torch.tanh(self.pooler(x[:, 0]))
         return self.classifier(self.dropout(pooled))
+
+
+# translate-greedy, as TranslateGreedy.java: pre-LN Transformer, 3 + 3 layers, shared vocabulary (also the output layer)
+T_VOCAB, T_MODEL, T_HEADS, T_FF, T_LAYERS = 8000, 256, 4, 1024, 3
+T_BATCH, T_SOURCE, T_STEPS = 64, 16, 32
+PAD, BOS, EOS, FIRST_WORD = 0, 2, 3, 4
+
+
+def sinusoidal_table(positions, dim):
+    """PE(p, 2i) = sin(p / 10000^(2i/E)), PE(p, 2i+1) = cos(...), interleaved, as SinusoidalPositionalEncoding."""
+    p = torch.arange(positions, dtype=torch.float32).unsqueeze(1)
+    angles = p * torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-math.log(10000.0) / dim))
+    return torch.stack((angles.sin(), angles.cos()), dim=2).reshape(positions, dim)
+
+
+class Attention(nn.Module):
+    """Multi-head attention written out: separate Q, K, V and output projections, additive masks."""
+
+    def __init__(self):
+        super().__init__()
+        self.q, self.k, self.v, self.out = (nn.Linear(T_MODEL, T_MODEL) for _ in range(4))
+
+    def heads(self, y):                                                         # (B, T, E) -> (B, N, T, d)
+        b, t, _ = y.shape
+        return y.view(b, t, T_HEADS, T_MODEL // T_HEADS).transpose(1, 2)
+
+    def project_kv(self, memory):
+        return self.heads(self.k(memory)), self.heads(self.v(memory))
+
+    def attend(self, query, k, v, additive):
+        b, t, _ = query.shape
+        q = self.heads(self.q(query))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(T_MODEL // T_HEADS)
+        if additive is not None:
+            scores = scores + additive
+        context = torch.softmax(scores, dim=-1) @ v                             # (B, N, Tq, d)
+        return self.out(context.transpose(1, 2).reshape(b, t, T_MODEL))
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.self_attn, self.norm1, self.norm2 = Attention(), nn.LayerNorm(T_MODEL), nn.LayerNorm(T_MODEL)
+        self.linear1, self.linear2 = nn.Linear(T_MODEL, T_FF), nn.Linear(T_FF, T_MODEL)
+
+    def forward(self, x, additive):
+        h = self.norm1(x)
+        x = x + self.self_attn.attend(h, *self.self_attn.project_kv(h), additive)
+        return x + self.linear2(F.relu(self.linear1(self.norm2(x))))
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.self_attn, self.cross_attn = Attention(), Attention()
+        self.norm1, self.norm2, self.norm3 = (nn.LayerNorm(T_MODEL) for _ in range(3))
+        self.linear1, self.linear2 = nn.Linear(T_MODEL, T_FF), nn.Linear(T_FF, T_MODEL)
+
+    def forward(self, x, memory_kv, memory_additive, cache=None, causal=None):
+        """x (B, Tq, E). With `cache` (a dict, empty at the first step) the new keys and values are appended
+        to the cached ones; without, x is the whole prefix, causally masked."""
+        h = self.norm1(x)
+        k, v = self.self_attn.project_kv(h)
+        if cache is not None:
+            if cache:
+                k, v = torch.cat((cache["k"], k), dim=2), torch.cat((cache["v"], v), dim=2)
+            cache["k"], cache["v"] = k, v
+        x = x + self.self_attn.attend(h, k, v, causal)
+        x = x + self.cross_attn.attend(self.norm2(x), *memory_kv, memory_additive)
+        return x + self.linear2(F.relu(self.linear1(self.norm3(x))))
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(T_VOCAB, T_MODEL, padding_idx=PAD)
+        nn.init.normal_(self.embedding.weight, std=T_MODEL ** -0.5)
+        self.register_buffer("positions", sinusoidal_table(256, T_MODEL))
+        self.encoder = nn.ModuleList(EncoderLayer() for _ in range(T_LAYERS))
+        self.decoder = nn.ModuleList(DecoderLayer() for _ in range(T_LAYERS))
+        self.encoder_norm, self.decoder_norm = nn.LayerNorm(T_MODEL), nn.LayerNorm(T_MODEL)
+
+    def embed(self, ids, offset):
+        return self.embedding(ids) * math.sqrt(T_MODEL) + self.positions[offset:offset + ids.shape[1]]
+
+    def encode(self, source, mask):
+        additive = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min    # (B, 1, 1, S)
+        x = self.embed(source, 0)
+        for layer in self.encoder:
+            x = layer(x, additive)
+        return self.encoder_norm(x), additive
+
+    def logits(self, x):                                                        # tied: (B, E) x (E, V)
+        return F.linear(self.decoder_norm(x), self.embedding.weight)
+
+    def greedy(self, source, mask, steps, use_cache):
+        """GreedyDecoder's steps with min length = max length = steps - 1: eos banned before the last step,
+        forced at it; pad and bos always banned. Returns the tokens (B, steps), eos last. The encoder runs
+        in the call, as GreedyDecoder.decode runs it."""
+        memory, additive = self.encode(source, mask)
+        if use_cache:
+            memory_kv = [layer.cross_attn.project_kv(memory) for layer in self.decoder]
+            caches = [{} for _ in self.decoder]
+        ban = torch.zeros(T_VOCAB)
+        ban[PAD] = ban[BOS] = float("-inf")
+        early = ban.clone()
+        early[EOS] = float("-inf")
+        b = source.shape[0]
+        tokens = torch.full((b, 1), BOS, dtype=torch.long)
+        score = torch.zeros(b)
+        history = []  # read to the host every step, as GreedyDecoder reads its tokens and scores
+        for t in range(steps):
+            if use_cache:
+                x = self.embed(tokens[:, -1:], t)
+                for layer, kv, cache in zip(self.decoder, memory_kv, caches):
+                    x = layer(x, kv, additive, cache=cache)
+            else:
+                x = self.embed(tokens, 0)
+                causal = torch.triu(torch.full((t + 1, t + 1), float("-inf")), diagonal=1)
+                for layer in self.decoder:
+                    x = layer(x, layer.cross_attn.project_kv(memory), additive, causal=causal)
+            unbanned = torch.log_softmax(self.logits(x[:, -1]), dim=-1)
+            lprobs = unbanned + (early if t < steps - 1 else ban)
+            best = lprobs.argmax(dim=-1)
+            if t == steps - 1:
+                best = torch.full_like(best, EOS)
+                score += unbanned[:, EOS]
+            else:
+                score += lprobs.gather(1, best.unsqueeze(1)).squeeze(1)
+            history.append(best.tolist())
+            tokens = torch.cat((tokens, best.unsqueeze(1)), dim=1)
+        return tokens[:, 1:]
+
+
+def translate_greedy(args, extras):
+    model = Seq2Seq()
+    model.eval()
+    source = torch.randint(FIRST_WORD, T_VOCAB, (T_BATCH, T_SOURCE))
+    mask = torch.ones_like(source)
+    generated = []
+    with torch.inference_mode():
+        nanos = time_steps(lambda: generated.append(model.greedy(source, mask, T_STEPS, not args.no_cache)), args)
+    count = generated[-1].numel()
+    assert count == T_BATCH * T_STEPS and bool((generated[-1][:, -1] == EOS).all()), count
+    extras.update({"cache": not args.no_cache, "batch": T_BATCH, "source_length": T_SOURCE,
+                   "decoder_steps": T_STEPS, "generated_tokens": count})
+    return nanos, lambda median_s: count / median_s, extras
 
 
 def hf_model(impl):
@@ -235,6 +383,8 @@ def run(args):
         return nanos, lambda median_s: 64 * 64 / median_s, extras
     if args.workload == "score-csv":
         return score_csv(args, extras)
+    if args.workload == "translate-greedy":
+        return translate_greedy(args, extras)
     model, forward = bert_model(args.impl)
     if args.workload == "bert-train":
         model.train()
@@ -268,6 +418,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--no-cache", action="store_true",
+                        help="translate-greedy: re-decode the whole prefix at every step (no key/value cache)")
     parser.add_argument("--show-config", action="store_true", help="print torch.__config__.show() to stderr")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
