@@ -90,10 +90,11 @@ public final class AttentionInput {
      */
     public NDArray visibility(long keyLength) {
         NDArray visible = keyMask == null ? null : ScaledDotProductAttention.keyVisibility(keyMask);
-        if (!causal) {
+        long queryLength = query.getShape().get(1);
+        // one query, the last position (a decoding step), sees every key: a causal mask would hide nothing
+        if (!causal || queryLength == 1) {
             return visible;
         }
-        long queryLength = query.getShape().get(1);
         NDArray causalMask = ScaledDotProductAttention.causalVisibility(query.getManager(), queryLength, keyLength);
         return visible == null ? causalMask : visible.logicalAnd(causalMask);
     }

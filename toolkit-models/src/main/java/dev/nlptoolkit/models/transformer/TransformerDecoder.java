@@ -84,7 +84,7 @@ public final class TransformerDecoder extends AbstractBlock {
             boolean training) {
         List<KeyValue> projected = new ArrayList<>();
         for (TransformerDecoderLayer layer : layers) {
-            projected.add(layer.projectMemory(ps, memory, training));
+            projected.add(layer.projectMemory(ps, memory, training).contiguous());
         }
         NDArray mask = memoryMask == null ? null : memoryMask.duplicate();
         return new DecoderState(owner, projected, mask, capacity);
