@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.device.DeviceChoice;
@@ -151,11 +152,14 @@ class ScratchClassifierTest {
     }
 
     @Test
-    void unseenGoldLabelsCountAsErrorsAndAreReported() throws Exception {
+    void unseenGoldLabelsAreRefusedOrCountedAsErrorsWhenAllowed() throws Exception {
         List<Example> data = new ArrayList<>(dev.examples().subList(0, 10));
         data.add(Example.of("are we still on for lunch", "eggs"));
         try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
-            ClassificationMetrics metrics = model.evaluate(Dataset.of(data));
+            UserInputException refused = assertThrows(UserInputException.class, () -> model.evaluate(Dataset.of(data)));
+            assertEquals("example 11 of in-memory examples: label 'eggs' was never seen in training; the model knows "
+                    + model.labels() + "; --allow-unknown-labels scores them as errors instead", refused.getMessage());
+            ClassificationMetrics metrics = model.evaluate(Dataset.of(data), 4, UnknownLabels.COUNT_AS_ERRORS);
             assertEquals(11, metrics.n());
             assertEquals(Map.of("eggs", 1L), metrics.unknownGold());
             assertEquals(0L, metrics.confusion().get("eggs").get("eggs"));
