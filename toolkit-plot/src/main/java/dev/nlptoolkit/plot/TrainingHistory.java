@@ -1,5 +1,7 @@
 package dev.nlptoolkit.plot;
 
+import dev.nlptoolkit.core.train.RunFiles;
+
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -45,6 +47,15 @@ public record TrainingHistory(List<Entry> entries) {
 
     public TrainingHistory {
         entries = List.copyOf(entries);
+    }
+
+    /** Reads the {@code train_log.jsonl} of a training run's output directory. */
+    public static TrainingHistory ofRun(Path runDir) throws IOException {
+        Path log = runDir.resolve(RunFiles.LOG_FILE);
+        if (!Files.isRegularFile(log)) {
+            throw new IOException(log + ": no training log; it is written by training with evaluations");
+        }
+        return read(log);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.classifier;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -90,7 +91,7 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
     @Override
     public ClassifierOutput classifyEmbedded(
             ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
-        NDArray x = positions.encode(embeddings.mul(embeddingScale), 0);
+        NDArray x = positions.encode(NativeArrays.mul(embeddings, embeddingScale), 0);
         x = dropout.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         NDArray mask = input.attentionMask();
         // (B, T, E), garbage at padded positions, which the pooling skips

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.seq2seq;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -122,7 +123,7 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
     /** ids (B, T) -> dropout(scale * embedding + positions from {@code offset}) (B, T, E). */
     private NDArray embed(ParameterStore ps, TokenEmbedding table, LearnedPositionalEmbedding learned, NDArray ids,
             long offset, boolean training) {
-        NDArray x = table.embed(ps, ids, training).mul(embeddingScale);
+        NDArray x = NativeArrays.mul(table.embed(ps, ids, training), embeddingScale);
         x = learned == null ? sinusoidal.encode(x, offset) : learned.encode(ps, x, offset, training);
         return dropout.forward(ps, new NDList(x), training).singletonOrThrow();
     }
