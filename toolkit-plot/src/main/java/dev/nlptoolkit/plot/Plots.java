@@ -3,6 +3,7 @@ package dev.nlptoolkit.plot;
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.core.train.RunFiles;
+import dev.nlptoolkit.core.train.TrainingHistory;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.Histogram;

@@ -3,8 +3,8 @@ package dev.nlptoolkit.tasks.classify;
 import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
 import dev.nlptoolkit.core.train.RunFiles;
+import dev.nlptoolkit.core.train.TrainingHistory;
 import dev.nlptoolkit.plot.Plots;
-import dev.nlptoolkit.plot.TrainingHistory;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;

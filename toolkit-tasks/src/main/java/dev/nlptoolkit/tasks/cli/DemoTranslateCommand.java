@@ -5,6 +5,7 @@ import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.metric.BleuScore;
 import dev.nlptoolkit.models.decode.DecodeOptions;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModelType;
+import dev.nlptoolkit.tasks.cli.options.DemoOptions;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 import dev.nlptoolkit.tasks.translate.ParallelCorpus;
 import dev.nlptoolkit.tasks.translate.TrainedTranslator;
@@ -58,17 +59,7 @@ public final class DemoTranslateCommand implements Callable<Integer> {
      */
     private static final float DROPOUT = 0f;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo-translate",
-            description = "Where the model goes. Default: ${DEFAULT-VALUE}.")
-    Path out;
-
-    @Option(names = "--minutes", paramLabel = "M", defaultValue = "5",
-            description = "Time budget of the whole demo. Default: ${DEFAULT-VALUE}.")
-    double minutes;
-
-    @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets",
-            description = "The repository's datasets folder. Default: ${DEFAULT-VALUE}.")
-    Path datasets;
+    @Mixin DemoOptions demo = new DemoOptions("runs/demo-translate", 5);
 
     @Option(names = "--max-train-pairs", paramLabel = "N",
             description = "Train on the first N Multi30k pairs only, for a quicker look. Default: all 29,000.")
@@ -96,6 +87,7 @@ public final class DemoTranslateCommand implements Callable<Integer> {
 
     /** Runs the demo, reporting to {@code report} as it goes. */
     public Result run(PrintWriter report) throws IOException, CheckpointException {
+        Path datasets = demo.datasets();
         Path multi30k = datasets.resolve("multi30k");
         if (!Files.isRegularFile(multi30k.resolve("train.en.gz"))) {
             throw new UserInputException(datasets + ": no multi30k/train.en.gz here; run from the repository root or"
@@ -108,7 +100,7 @@ public final class DemoTranslateCommand implements Callable<Integer> {
         ParallelCorpus validation = ParallelCorpus.read(multi30k.resolve("val.en.gz"), multi30k.resolve("val.de.gz"));
         report.printf(Locale.ROOT, "Training a small Transformer on Multi30k English to German (%,d train, %,d"
                 + " validation pairs) for about %s minutes; progress on stderr.%n", train.size(), validation.size(),
-                minutes);
+                demo.minutes());
         report.flush();
         TrainedTranslator trained = TranslatorTrainer.builder()
                 .model(Seq2SeqModelType.TRANSFORMER)
@@ -121,9 +113,9 @@ public final class DemoTranslateCommand implements Callable<Integer> {
                 .warmupSteps(WARMUP_STEPS)
                 .evaluateEvery(EVALUATE_EVERY)
                 .bleuSample(BLEU_SAMPLE)
-                .maxMinutes(minutes)
+                .maxMinutes(demo.minutes())
                 .device(runtime.device())
-                .outputDir(out.resolve(MODEL_DIR))
+                .outputDir(demo.out().resolve(MODEL_DIR))
                 .build()
                 .fit();
         report.printf(Locale.ROOT, "%nModel saved in %s after %d steps (%s, %.0f s, %.0f target tokens/s).%n%n",

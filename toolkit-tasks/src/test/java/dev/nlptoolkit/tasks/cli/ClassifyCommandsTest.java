@@ -218,6 +218,17 @@ class ClassifyCommandsTest {
     }
 
     @Test
+    void eachDemoHelpShowsItsOwnDefaults() {
+        // Help wraps its lines: compare with the white space folded.
+        String classify = Execution.of("demo", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(classify.contains("Default: runs/demo.") && classify.contains("Default: 3.0."), classify);
+        String translate = Execution.of("demo", "translate", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(translate.contains("Default: runs/demo-translate.") && translate.contains("Default: 5.0."),
+                translate);
+        assertTrue(translate.contains("--max-train-pairs") && translate.contains("--datasets=DIR"), translate);
+    }
+
+    @Test
     void demoTrainsExplainsAndScoresTheBundledReviews() throws Exception {
         Path out = tmp.resolve("demo");
         Execution run = Execution.of("demo", "--minutes", "0.1", "--max-train-examples", "400", "--out", out.toString(),
