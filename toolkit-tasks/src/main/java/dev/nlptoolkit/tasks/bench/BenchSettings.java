@@ -27,11 +27,6 @@ public record BenchSettings(int threads, int steps, int warmup, long seed, Path 
         }
     }
 
-    /** Settings with the decoder's cache on. */
-    public BenchSettings(int threads, int steps, int warmup, long seed, Path profile) {
-        this(threads, steps, warmup, seed, profile, true);
-    }
-
     /** Warm-up and timed steps together. */
     public int totalSteps() {
         return warmup + steps;
