@@ -54,11 +54,18 @@ if [[ ! -x "$venv/bin/jupyter-nbconvert" ]] || [[ ! -f "$venv/share/jupyter/kern
 fi
 
 version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)"
-missing=false
+# The notebooks must run this tree's code: a jar in the local repository that another checkout
+# installed, or one older than the sources here, is replaced (the repository is shared).
+stale=false
 for module in toolkit-core toolkit-plot toolkit-models toolkit-tasks; do
-    [[ -f "$repo/dev/nlptoolkit/$module/$version/$module-$version.jar" ]] || missing=true
+    installed="$repo/dev/nlptoolkit/$module/$version/$module-$version.jar"
+    built="$root/$module/target/$module-$version.jar"
+    if [[ ! -f "$installed" || ! -f "$built" ]] || ! cmp -s "$installed" "$built" \
+        || [[ -n "$(find "$root/pom.xml" "$root/$module/pom.xml" "$root/$module/src/main" -newer "$built" -print -quit)" ]]; then
+        stale=true
+    fi
 done
-if $install || $missing; then
+if $install || $stale; then
     echo "run.sh: mvn install -DskipTests (toolkit $version into $repo)" >&2
     (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -Dmaven.repo.local="$repo") >&2
 fi
