@@ -2,6 +2,8 @@ package dev.nlptoolkit.plot;
 
 import dev.nlptoolkit.core.checkpoint.AtomicFiles;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.train.RunFiles;
+import dev.nlptoolkit.core.train.TrainingHistory;
 
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.Histogram;
@@ -16,12 +18,14 @@ import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.awt.image.RenderedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 
 import javax.imageio.ImageIO;
@@ -66,6 +70,25 @@ public final class Plots {
     static final int MAX_ANNOTATED_LABELS = 20;
 
     private Plots() {}
+
+    /**
+     * Writes {@value RunFiles#TRAINING_CURVES_FILE} into a training run's output directory, from its
+     * {@value RunFiles#LOG_FILE}: the training loss and the dev {@code metric} over steps.
+     *
+     * @return the file written, or empty when no evaluation ran (no dev set, or none reached)
+     */
+    public static Optional<Path> writeTrainingCurves(Path runDir, String metric) throws IOException {
+        if (!Files.isRegularFile(runDir.resolve(RunFiles.LOG_FILE))) {
+            return Optional.empty();
+        }
+        TrainingHistory history = TrainingHistory.ofRun(runDir);
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = runDir.resolve(RunFiles.TRAINING_CURVES_FILE);
+        writePng(trainingCurves(history, metric), file);
+        return Optional.of(file);
+    }
 
     /**
      * Training loss (left) and the dev {@code metric} (right) over optimizer steps, the best

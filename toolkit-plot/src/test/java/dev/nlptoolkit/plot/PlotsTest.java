@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.train.TrainingHistory;
 import dev.nlptoolkit.core.train.TrainingLog;
 
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,6 @@ import java.awt.Point;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,30 +167,6 @@ class PlotsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Plots.trainingCurves(TrainingHistory.read(log), "f1"));
         assertTrue(e.getMessage().contains("[accuracy, mcc]"), e.getMessage());
-    }
-
-    @Test
-    void readsWhatTheTrainingLoopWritesAndNamesABadLine() throws IOException {
-        Path log = dir.resolve("train_log.jsonl");
-        try (TrainingLog writer = TrainingLog.open(log)) {
-            writer.write(100, 0.25, 2e-3, 0.693, 12.5, Map.of("accuracy", 0.75));
-            writer.write(200, 0.5, 1e-3, 0.5, 25, Map.of("accuracy", 0.8));
-        }
-        TrainingHistory history = TrainingHistory.read(log);
-        assertEquals(2, history.entries().size());
-        TrainingHistory.Entry first = history.entries().get(0);
-        assertEquals(100, first.step());
-        assertEquals(0.25, first.epoch());
-        assertEquals(2e-3, first.lr());
-        assertEquals(0.693, first.trainLoss());
-        assertEquals(12.5, first.elapsedSeconds());
-        assertEquals(0.75, first.metrics().get("accuracy"));
-        assertEquals(List.of("accuracy"), history.metricNames());
-
-        Files.writeString(log, "\n{\"step\": 3}\n", java.nio.file.StandardOpenOption.APPEND);
-        IOException e = assertThrows(IOException.class, () -> TrainingHistory.read(log));
-        assertTrue(e.getMessage().contains(log + ": line 4") && e.getMessage().contains("no \"epoch\""),
-                e.getMessage());
     }
 
     @Test

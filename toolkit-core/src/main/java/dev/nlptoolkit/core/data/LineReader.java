@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * Reads UTF-8 lines from bytes, decoding each line on its own: a bad byte fails the line it is on,
  * named exactly, where a {@link java.io.BufferedReader} decoding ahead in blocks reports an earlier
- * one. Lines end at {@code \n} or {@code \r\n}; the terminator is not part of the line.
+ * one. Lines end at {@code \n} or {@code \r\n}, or at {@code \n} alone when the {@code \r} is kept;
+ * the terminator is not part of the line.
  */
 final class LineReader implements AutoCloseable {
 
@@ -23,15 +24,21 @@ final class LineReader implements AutoCloseable {
 
     private final InputStream in;
     private final Path name;
+    private final boolean keepCarriageReturn;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(INITIAL_LINE_BYTES);
     private long number;
 
-    /** Reads buffered {@code in}; {@code name} stands for it in errors. */
-    LineReader(InputStream in, Path name) {
+    /**
+     * Reads buffered {@code in}; {@code name} stands for it in errors.
+     *
+     * @param keepCarriageReturn whether a {@code \r} before the {@code \n} stays part of the line
+     */
+    LineReader(InputStream in, Path name, boolean keepCarriageReturn) {
         this.in = in;
         this.name = name;
+        this.keepCarriageReturn = keepCarriageReturn;
     }
 
     /**
@@ -55,7 +62,8 @@ final class LineReader implements AutoCloseable {
         }
         number++;
         byte[] bytes = line.toByteArray();
-        int length = bytes.length > 0 && bytes[bytes.length - 1] == CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+        int length = !keepCarriageReturn && bytes.length > 0 && bytes[bytes.length - 1] == CARRIAGE_RETURN
+                ? bytes.length - 1 : bytes.length;
         try {
             return decoder.decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {

@@ -51,8 +51,24 @@ public final class TextFiles {
      * @throws DatasetException naming the stream and line when a line is not UTF-8
      */
     public static List<String> readLines(InputStream in, Path name) throws IOException {
+        return readAll(new LineReader(openBytes(in, true), name, false));
+    }
+
+    /**
+     * Every line of {@code in} as Python's {@code open(file, encoding="utf-8", newline="\n")} reads it,
+     * which is how sacreBLEU reads its files: split at {@code \n} only, a {@code \r} before it and a
+     * byte order mark kept (gzip is still recognised). {@code in} is closed at the end; {@code name}
+     * stands for it in errors.
+     *
+     * @throws DatasetException naming the stream and line when a line is not UTF-8
+     */
+    public static List<String> readExactLines(InputStream in, Path name) throws IOException {
+        return readAll(new LineReader(openBytes(in, false), name, true));
+    }
+
+    private static List<String> readAll(LineReader lineReader) throws IOException {
         List<String> lines = new ArrayList<>();
-        try (LineReader reader = new LineReader(openBytes(in), name)) {
+        try (LineReader reader = lineReader) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 lines.add(line);
             }
@@ -62,7 +78,7 @@ public final class TextFiles {
 
     /** {@code file}'s lines one at a time, each decoded on its own so that an error names its line. */
     static LineReader openLines(Path file) throws IOException {
-        return new LineReader(openBytes(Files.newInputStream(file)), file);
+        return new LineReader(openBytes(Files.newInputStream(file), true), file, false);
     }
 
     /** The reason given for a line that is not UTF-8. */
@@ -71,7 +87,7 @@ public final class TextFiles {
     }
 
     private static BufferedReader open(InputStream raw, CodingErrorAction malformed) throws IOException {
-        InputStream in = openBytes(raw);
+        InputStream in = openBytes(raw, true);
         try {
             return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(malformed).onUnmappableCharacter(malformed)), BUFFER_BYTES);
@@ -81,8 +97,12 @@ public final class TextFiles {
         }
     }
 
-    /** The bytes of {@code raw}: gunzipped when they start with gzip's magic, without a byte order mark. */
-    private static InputStream openBytes(InputStream raw) throws IOException {
+    /**
+     * The bytes of {@code raw}, gunzipped when they start with gzip's magic.
+     *
+     * @param skipByteOrderMark whether a leading UTF-8 byte order mark is dropped
+     */
+    private static InputStream openBytes(InputStream raw, boolean skipByteOrderMark) throws IOException {
         InputStream in = new BufferedInputStream(raw, BUFFER_BYTES);
         try {
             in.mark(2);
@@ -91,12 +111,14 @@ public final class TextFiles {
             if (gzip) {
                 in = new BufferedInputStream(new GZIPInputStream(in, BUFFER_BYTES), BUFFER_BYTES);
             }
-            // The byte order mark is skipped as bytes, so that nothing is decoded yet: a decoding
-            // error then surfaces where the reader reaches it, not here.
-            in.mark(BYTE_ORDER_MARK.length);
-            byte[] start = in.readNBytes(BYTE_ORDER_MARK.length);
-            if (!Arrays.equals(start, BYTE_ORDER_MARK)) {
-                in.reset();
+            if (skipByteOrderMark) {
+                // The byte order mark is skipped as bytes, so that nothing is decoded yet: a decoding
+                // error then surfaces where the reader reaches it, not here.
+                in.mark(BYTE_ORDER_MARK.length);
+                byte[] start = in.readNBytes(BYTE_ORDER_MARK.length);
+                if (!Arrays.equals(start, BYTE_ORDER_MARK)) {
+                    in.reset();
+                }
             }
             return in;
         } catch (IOException | RuntimeException e) {

@@ -37,9 +37,22 @@ public final class TrecReader {
         this.granularity = granularity;
     }
 
+    /**
+     * One question with the line it is on.
+     *
+     * @param line the 1-based line of the file
+     * @param example the question and its label
+     */
+    public record Question(long line, Example example) {}
+
     /** Every question of {@code file} with its label, in file order; blank lines are skipped. */
     public List<Example> read(Path file) throws IOException {
-        List<Example> examples = new ArrayList<>();
+        return readQuestions(file).stream().map(Question::example).toList();
+    }
+
+    /** {@link #read} with the line of each question, for messages that name it. */
+    public List<Question> readQuestions(Path file) throws IOException {
+        List<Question> questions = new ArrayList<>();
         try (BufferedReader reader = TextFiles.open(file, CodingErrorAction.REPLACE)) {
             long lineNumber = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -54,9 +67,9 @@ public final class TrecReader {
                 String label = granularity == Granularity.COARSE
                         ? matcher.group(1)
                         : matcher.group(1) + ":" + matcher.group(2);
-                examples.add(Example.of(matcher.group(3).strip(), label));
+                questions.add(new Question(lineNumber, Example.of(matcher.group(3).strip(), label)));
             }
         }
-        return examples;
+        return questions;
     }
 }

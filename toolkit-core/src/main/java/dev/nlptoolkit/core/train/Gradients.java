@@ -62,6 +62,11 @@ public final class Gradients {
         }
     }
 
+    /** Whether autograd records on the calling thread (libtorch keeps the mode per thread). */
+    public static boolean recording() {
+        return JniUtils.isGradMode();
+    }
+
     private static PtNDArray pytorch(NDArray array) {
         if (!(array instanceof PtNDArray pt)) {
             throw new UnsupportedOperationException(

@@ -9,6 +9,8 @@ public final class RunFiles {
     public static final String LOG_FILE = "train_log.jsonl";
     /** The provenance of the run: data, settings, what was skipped, how it ended. */
     public static final String PROVENANCE_FILE = "training.json";
+    /** Training loss and the dev metric over steps, drawn from {@link #LOG_FILE} when asked for ({@code --plot}). */
+    public static final String TRAINING_CURVES_FILE = "training_curves.png";
 
     private RunFiles() {}
 }

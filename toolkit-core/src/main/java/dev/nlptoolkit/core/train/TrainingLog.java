@@ -21,9 +21,18 @@ import java.util.TreeMap;
  * The evaluation log: one JSON object per line and evaluation, flushed as written so it can be
  * followed while training runs; a resumed run appends. Fields: {@code step}, {@code epoch}
  * (fractional, epochs done), {@code lr} (of the last step), {@code train_loss} (mean since the
- * previous evaluation), {@code elapsed_s} (since this run started) and {@code metrics}.
+ * previous evaluation), {@code elapsed_s} (since this run started) and {@code metrics};
+ * {@link TrainingHistory} reads them back.
  */
 public final class TrainingLog implements Closeable {
+
+    // The keys of a line; TrainingHistory reads them with these, so that reader and writer agree.
+    static final String STEP = "step";
+    static final String EPOCH = "epoch";
+    static final String LR = "lr";
+    static final String TRAIN_LOSS = "train_loss";
+    static final String ELAPSED_S = "elapsed_s";
+    static final String METRICS = "metrics";
 
     private final BufferedWriter out;
 
@@ -59,7 +68,7 @@ public final class TrainingLog implements Closeable {
 
     private static long stepOf(Path file, String line) throws IOException {
         try {
-            return JsonParser.parseString(line).getAsJsonObject().get("step").getAsLong();
+            return JsonParser.parseString(line).getAsJsonObject().get(STEP).getAsLong();
         } catch (RuntimeException e) {
             throw new IOException(file + ": not a training log line: " + line, e);
         }
@@ -68,15 +77,15 @@ public final class TrainingLog implements Closeable {
     public void write(long step, double epoch, double lr, double trainLoss, double elapsedSeconds,
             Map<String, Double> metrics) throws IOException {
         JsonObject line = new JsonObject();
-        line.addProperty("step", step);
-        line.addProperty("epoch", epoch);
-        line.addProperty("lr", lr);
-        line.addProperty("train_loss", trainLoss);
-        line.addProperty("elapsed_s", elapsedSeconds);
+        line.addProperty(STEP, step);
+        line.addProperty(EPOCH, epoch);
+        line.addProperty(LR, lr);
+        line.addProperty(TRAIN_LOSS, trainLoss);
+        line.addProperty(ELAPSED_S, elapsedSeconds);
         JsonObject m = new JsonObject();
         // By name: a resumed run's lines equal those of a run that was never stopped.
         new TreeMap<>(metrics).forEach(m::addProperty);
-        line.add("metrics", m);
+        line.add(METRICS, m);
         out.write(line.toString());
         out.newLine();
         out.flush();

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.core.train;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -387,7 +388,7 @@ public final class TrainingLoop<B> {
                             throw diverged(step + 1, new NonFiniteException("loss", value));
                         }
                         lossSum += value;
-                        collector.backward(loss.mul(scale));
+                        collector.backward(NativeArrays.mul(loss, scale));
                     }
                 }
                 try {

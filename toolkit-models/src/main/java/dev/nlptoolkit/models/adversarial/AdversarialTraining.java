@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.adversarial;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -92,7 +93,8 @@ public final class AdversarialTraining {
         NDArray adversarial = ClassificationLoss.crossEntropy(perturbed.logits(), labels);
         NDArray virtual = klDivergence(clean.logits().stopGradient(), perturbed.logits());
         NDArray representation = clean.representation().sub(perturbed.representation()).square().mean();
-        return cleanLoss.add(adversarial.mul(alpha)).add(virtual.mul(beta)).add(representation.mul(gamma));
+        return cleanLoss.add(NativeArrays.mul(adversarial, alpha)).add(NativeArrays.mul(virtual, beta))
+                .add(NativeArrays.mul(representation, gamma));
     }
 
     /**

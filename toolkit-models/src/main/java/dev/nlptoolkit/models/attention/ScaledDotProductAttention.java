@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.attention;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -38,7 +39,7 @@ public final class ScaledDotProductAttention {
             NDArray query, NDArray key, NDArray value, NDArray visible, float dropout, boolean training) {
         long headSize = query.getShape().get(3);
         // (B, N, Tq, H) x (B, N, H, Tk) -> (B, N, Tq, Tk)
-        NDArray scores = query.matMul(key.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(headSize));
+        NDArray scores = NativeArrays.mul(query.matMul(key.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headSize));
         NDArray probabilities = maskedSoftmax(scores, visible);
         if (training && dropout > 0) {
             probabilities = Dropout.dropout(probabilities, dropout, true).singletonOrThrow();

@@ -5,20 +5,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.AttentionPooling;
-import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;
@@ -34,26 +32,17 @@ import dev.nlptoolkit.models.recurrent.RecurrentOutput;
  * on padding. Children {@code embedding}, {@code dropout}, {@code lstm}, {@code attention},
  * {@code classifier}.
  */
-public final class BiLstmAttentionClassifier extends AbstractBlock implements TextClassifier {
+public final class BiLstmAttentionClassifier extends ClassifierBlock<BiLstmAttentionClassifier.Config> {
 
-    private static final byte VERSION = 1;
     private static final int DIRECTIONS = 2;
 
-    private final Config config;
-    private final TokenEmbedding embedding;
     private final Dropout dropout;
     private final Lstm lstm;
     private final AttentionPooling attention;
     private final Linear classifier;
 
     private BiLstmAttentionClassifier(Config config) {
-        super(VERSION);
-        this.config = config;
-        embedding = addChildBlock("embedding", TokenEmbedding.builder()
-                .setNumEmbeddings(config.vocabSize())
-                .setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId())
-                .build());
+        super(config);
         dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
         lstm = addChildBlock("lstm", Lstm.builder()
                 .setHiddenSize(config.hiddenSize())
@@ -65,17 +54,9 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
         classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Config getConfig() {
-        return config;
-    }
-
-    @Override
-    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
-        return embedding.embed(parameterStore, input.tokenIds(), training);
+    public static ConfigBuilder<Config, BiLstmAttentionClassifier> builder() {
+        return new ConfigBuilder<>("BiLstmAttentionClassifier", "Config.of(vocabSize, numClasses)",
+                BiLstmAttentionClassifier::new);
     }
 
     @Override
@@ -96,23 +77,6 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
     }
 
     @Override
-    public int numClasses() {
-        return config.numClasses();
-    }
-
-    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
-    }
-
-    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape ids = inputShapes[0];
         Shape embedded = embedding.getOutputShapes(new Shape[] {ids})[0];
@@ -122,26 +86,6 @@ public final class BiLstmAttentionClassifier extends AbstractBlock implements Te
         Shape states = lstm.getOutputShapes(new Shape[] {embedded})[0];
         attention.initialize(manager, dataType, states);
         classifier.initialize(manager, dataType, attention.getOutputShapes(new Shape[] {states})[0]);
-    }
-
-    /** Builds a {@link BiLstmAttentionClassifier}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public BiLstmAttentionClassifier build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "BiLstmAttentionClassifier needs setConfig(...), e.g. Config.of(vocabSize, numClasses)");
-            }
-            return new BiLstmAttentionClassifier(config);
-        }
     }
 
     /**

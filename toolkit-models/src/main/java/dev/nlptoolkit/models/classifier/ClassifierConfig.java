@@ -18,6 +18,9 @@ public sealed interface ClassifierConfig
     /** V, rows of the token embedding. */
     int vocabSize();
 
+    /** E, the width of the token embedding. */
+    int embeddingSize();
+
     /** C, the number of classes. */
     int numClasses();
 

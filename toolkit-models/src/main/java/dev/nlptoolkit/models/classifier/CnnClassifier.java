@@ -6,18 +6,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
-import dev.nlptoolkit.models.embedding.TokenEmbedding;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,28 +37,18 @@ import java.util.List;
  * Children {@code embedding}, {@code convs.0} .. {@code convs.K-1} (torch's {@code nn.Conv1d} layout:
  * weight (F, E, w), bias (F)), {@code dropout}, {@code classifier}.
  */
-public final class CnnClassifier extends AbstractBlock implements TextClassifier {
+public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
 
-    private static final byte VERSION = 1;
     /** Added to the scores of masked windows: far below any ReLU output, so the max never picks one. */
     private static final float MASK_VALUE = -1e9f;
     private static final int TIME_AXIS = 2;
 
-    private final Config config;
-    private final TokenEmbedding embedding;
     private final List<Conv1d> convs = new ArrayList<>();
     private final Dropout dropout;
     private final Linear classifier;
 
     private CnnClassifier(Config config) {
-        super(VERSION);
-        this.config = config;
-        embedding = addChildBlock("embedding", TokenEmbedding.builder()
-                .setNumEmbeddings(config.vocabSize())
-                .setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId())
-                .optInitStd(config.embeddingInitStd())
-                .build());
+        super(config, config.embeddingInitStd());
         for (int i = 0; i < config.filterWidths().size(); i++) {
             convs.add(addChildBlock("convs." + i, Conv1d.builder()
                     .setKernelShape(new Shape(config.filterWidths().get(i)))
@@ -71,17 +59,8 @@ public final class CnnClassifier extends AbstractBlock implements TextClassifier
         classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Config getConfig() {
-        return config;
-    }
-
-    @Override
-    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
-        return embedding.embed(parameterStore, input.tokenIds(), training);
+    public static ConfigBuilder<Config, CnnClassifier> builder() {
+        return new ConfigBuilder<>("CnnClassifier", "Config.of(vocabSize, numClasses)", CnnClassifier::new);
     }
 
     @Override
@@ -165,23 +144,6 @@ public final class CnnClassifier extends AbstractBlock implements TextClassifier
     }
 
     @Override
-    public int numClasses() {
-        return config.numClasses();
-    }
-
-    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
-    }
-
-    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape ids = inputShapes[0];
         embedding.initialize(manager, dataType, ids);
@@ -193,26 +155,6 @@ public final class CnnClassifier extends AbstractBlock implements TextClassifier
         Shape pooled = new Shape(ids.get(0), (long) config.filterWidths().size() * config.numFilters());
         dropout.initialize(manager, dataType, pooled);
         classifier.initialize(manager, dataType, pooled);
-    }
-
-    /** Builds a {@link CnnClassifier}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public CnnClassifier build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "CnnClassifier needs setConfig(...), e.g. Config.of(vocabSize, numClasses)");
-            }
-            return new CnnClassifier(config);
-        }
     }
 
     /**

@@ -5,17 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
 
-import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.rcnn.Rcnn;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 
@@ -28,24 +26,15 @@ import dev.nlptoolkit.models.recurrent.RecurrentInput;
  * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, L), L the latent size. No token
  * weights. Children {@code embedding}, {@code dropout}, {@code rcnn}, {@code classifier}.
  */
-public final class RcnnClassifier extends AbstractBlock implements TextClassifier {
+public final class RcnnClassifier extends ClassifierBlock<RcnnClassifier.Config> {
 
-    private static final byte VERSION = 1;
 
-    private final Config config;
-    private final TokenEmbedding embedding;
     private final Dropout dropout;
     private final Rcnn rcnn;
     private final Linear classifier;
 
     private RcnnClassifier(Config config) {
-        super(VERSION);
-        this.config = config;
-        embedding = addChildBlock("embedding", TokenEmbedding.builder()
-                .setNumEmbeddings(config.vocabSize())
-                .setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId())
-                .build());
+        super(config);
         dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
         rcnn = addChildBlock("rcnn", Rcnn.builder()
                 .setContextSize(config.contextSize())
@@ -55,17 +44,8 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
         classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Config getConfig() {
-        return config;
-    }
-
-    @Override
-    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
-        return embedding.embed(parameterStore, input.tokenIds(), training);
+    public static ConfigBuilder<Config, RcnnClassifier> builder() {
+        return new ConfigBuilder<>("RcnnClassifier", "Config.of(vocabSize, numClasses)", RcnnClassifier::new);
     }
 
     @Override
@@ -82,23 +62,6 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
     }
 
     @Override
-    public int numClasses() {
-        return config.numClasses();
-    }
-
-    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
-    }
-
-    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape ids = inputShapes[0];
         Shape embedded = embedding.getOutputShapes(new Shape[] {ids})[0];
@@ -106,26 +69,6 @@ public final class RcnnClassifier extends AbstractBlock implements TextClassifie
         dropout.initialize(manager, dataType, embedded);
         rcnn.initialize(manager, dataType, embedded);
         classifier.initialize(manager, dataType, rcnn.getOutputShapes(new Shape[] {embedded})[0]);
-    }
-
-    /** Builds an {@link RcnnClassifier}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public RcnnClassifier build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "RcnnClassifier needs setConfig(...), e.g. Config.of(vocabSize, numClasses)");
-            }
-            return new RcnnClassifier(config);
-        }
     }
 
     /**

@@ -10,13 +10,12 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
 
-import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;
@@ -32,24 +31,15 @@ import dev.nlptoolkit.models.recurrent.Rnn;
  * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, D*H), D directions, H hidden
  * size. Children {@code embedding}, {@code rnn}, {@code dropout}, {@code classifier}.
  */
-public final class RecurrentClassifier extends AbstractBlock implements TextClassifier {
+public final class RecurrentClassifier extends ClassifierBlock<RecurrentClassifier.Config> {
 
-    private static final byte VERSION = 1;
 
-    private final Config config;
-    private final TokenEmbedding embedding;
     private final AbstractBlock rnn;
     private final Dropout dropout;
     private final Linear classifier;
 
     private RecurrentClassifier(Config config) {
-        super(VERSION);
-        this.config = config;
-        embedding = addChildBlock("embedding", TokenEmbedding.builder()
-                .setNumEmbeddings(config.vocabSize())
-                .setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId())
-                .build());
+        super(config);
         rnn = addChildBlock("rnn", config.cell() == Cell.LSTM
                 ? Lstm.builder().setHiddenSize(config.hiddenSize()).optNumLayers(config.numLayers())
                         .optBidirectional(config.bidirectional()).optDropout(config.dropout()).build()
@@ -59,17 +49,9 @@ public final class RecurrentClassifier extends AbstractBlock implements TextClas
         classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Config getConfig() {
-        return config;
-    }
-
-    @Override
-    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
-        return embedding.embed(parameterStore, input.tokenIds(), training);
+    public static ConfigBuilder<Config, RecurrentClassifier> builder() {
+        return new ConfigBuilder<>("RecurrentClassifier", "Config.of(Cell.LSTM, vocabSize, numClasses)",
+                RecurrentClassifier::new);
     }
 
     @Override
@@ -90,23 +72,6 @@ public final class RecurrentClassifier extends AbstractBlock implements TextClas
     }
 
     @Override
-    public int numClasses() {
-        return config.numClasses();
-    }
-
-    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
-    }
-
-    @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape ids = inputShapes[0];
         embedding.initialize(manager, dataType, ids);
@@ -114,26 +79,6 @@ public final class RecurrentClassifier extends AbstractBlock implements TextClas
         Shape pooled = new Shape(ids.get(0), (long) config.directions() * config.hiddenSize());
         dropout.initialize(manager, dataType, pooled);
         classifier.initialize(manager, dataType, pooled);
-    }
-
-    /** Builds a {@link RecurrentClassifier}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public RecurrentClassifier build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "RecurrentClassifier needs setConfig(...), e.g. Config.of(Cell.LSTM, vocabSize, numClasses)");
-            }
-            return new RecurrentClassifier(config);
-        }
     }
 
     /** The recurrent cell: {@code model_type} {@code rnn} or {@code lstm}. */

@@ -1,23 +1,22 @@
 package dev.nlptoolkit.models.classifier;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
-import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.transformer.Activation;
 import dev.nlptoolkit.models.transformer.LayerNorm;
 import dev.nlptoolkit.models.transformer.NormPlacement;
@@ -36,9 +35,8 @@ import dev.nlptoolkit.models.transformer.TransformerLayerConfig;
  * tokens. Children {@code embedding}, {@code positions}, {@code dropout}, {@code encoder},
  * {@code classifier}.
  */
-public final class TransformerClassifier extends AbstractBlock implements TextClassifier {
+public final class TransformerClassifier extends ClassifierBlock<TransformerClassifier.Config> {
 
-    private static final byte VERSION = 1;
     private static final int TIME_AXIS = 1;
     private static final int FEATURE_AXIS = 2;
     /** Heads N in attention probabilities (B, N, T, T). */
@@ -46,25 +44,16 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
     /** Queries in per-query attention (B, T, T). */
     private static final int QUERY_AXIS = 1;
 
-    private final Config config;
     private final float embeddingScale;
-    private final TokenEmbedding embedding;
     private final SinusoidalPositionalEncoding positions;
     private final Dropout dropout;
     private final TransformerEncoder encoder;
     private final Linear classifier;
 
     private TransformerClassifier(Config config) {
-        super(VERSION);
-        this.config = config;
-        embeddingScale = (float) Math.sqrt(config.embeddingSize());
         // rows N(0, 1/E), so that after the sqrt(E) scaling they are of unit size, as fairseq does
-        embedding = addChildBlock("embedding", TokenEmbedding.builder()
-                .setNumEmbeddings(config.vocabSize())
-                .setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId())
-                .optInitStd(1 / embeddingScale)
-                .build());
+        super(config, 1 / scaleOf(config));
+        embeddingScale = scaleOf(config);
         positions = addChildBlock("positions", SinusoidalPositionalEncoding.builder().build());
         dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
         encoder = addChildBlock("encoder", TransformerEncoder.builder()
@@ -74,23 +63,15 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         classifier = addChildBlock("classifier", Linear.builder().setUnits(config.numClasses()).build());
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    public Config getConfig() {
-        return config;
-    }
-
-    @Override
-    public NDArray embed(ParameterStore parameterStore, ClassifierInput input, boolean training) {
-        return embedding.embed(parameterStore, input.tokenIds(), training);
+    public static ConfigBuilder<Config, TransformerClassifier> builder() {
+        return new ConfigBuilder<>("TransformerClassifier", "Config.of(vocabSize, numClasses)",
+                TransformerClassifier::new);
     }
 
     @Override
     public ClassifierOutput classifyEmbedded(
             ParameterStore parameterStore, NDArray embeddings, ClassifierInput input, boolean training) {
-        NDArray x = positions.encode(embeddings.mul(embeddingScale), 0);
+        NDArray x = positions.encode(NativeArrays.mul(embeddings, embeddingScale), 0);
         x = dropout.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         NDArray mask = input.attentionMask();
         // (B, T, E), garbage at padded positions, which the pooling skips
@@ -122,21 +103,8 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         return perQuery.mul(real).sum(new int[] {QUERY_AXIS}).div(real.sum(new int[] {TIME_AXIS}));
     }
 
-    @Override
-    public int numClasses() {
-        return config.numClasses();
-    }
-
-    /** {@link ClassifierInput#toNDList()} -> logits (B, C). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(classify(parameterStore, ClassifierInput.fromNDList(inputs), training).logits());
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), config.numClasses())};
+    private static float scaleOf(Config config) {
+        return (float) Math.sqrt(config.embeddingSize());
     }
 
     @Override
@@ -148,26 +116,6 @@ public final class TransformerClassifier extends AbstractBlock implements TextCl
         dropout.initialize(manager, dataType, embedded);
         encoder.initialize(manager, dataType, embedded);
         classifier.initialize(manager, dataType, new Shape(ids.get(0), config.embeddingSize()));
-    }
-
-    /** Builds a {@link TransformerClassifier}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public TransformerClassifier build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "TransformerClassifier needs setConfig(...), e.g. Config.of(vocabSize, numClasses)");
-            }
-            return new TransformerClassifier(config);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.recurrent;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -74,7 +75,7 @@ public final class SequenceLengths {
         for (int b = 0; b < lengths.length; b++) {
             ending[b] = lengths[b] == end;
         }
-        return torchOwned(manager.create(ending));
+        return NativeArrays.copyOf(manager.create(ending));
     }
 
     /** Boolean (B, T), true at real steps and false at padding. */
@@ -83,7 +84,7 @@ public final class SequenceLengths {
         for (int b = 0; b < lengths.length; b++) {
             Arrays.fill(real, Math.toIntExact(b * steps), Math.toIntExact(b * steps + lengths[b]), true);
         }
-        return torchOwned(manager.create(real, new Shape(lengths.length, steps)));
+        return NativeArrays.copyOf(manager.create(real, new Shape(lengths.length, steps)));
     }
 
     /**
@@ -97,17 +98,7 @@ public final class SequenceLengths {
                 index[Math.toIntExact(b * steps + t)] = t < lengths[b] ? lengths[b] - 1 - t : t;
             }
         }
-        return torchOwned(manager.create(index, new Shape(lengths.length, steps)));
+        return NativeArrays.copyOf(manager.create(index, new Shape(lengths.length, steps)));
     }
 
-    /**
-     * A copy whose memory libtorch owns. An array made from a Java buffer only borrows that buffer;
-     * autograd keeps the tensors it indexes or masks with until backward, long after the forward's
-     * scope closed and the buffer was collected, so it would read freed memory.
-     */
-    private static NDArray torchOwned(NDArray fromJava) {
-        NDArray copy = fromJava.duplicate();
-        fromJava.close();
-        return copy;
-    }
 }

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.seq2seq;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -48,7 +49,7 @@ public final class LabelSmoothedCrossEntropy {
         NDArray nll = logProbabilities.gather(ids.expandDims(VOCAB_AXIS), VOCAB_AXIS).squeeze(VOCAB_AXIS).neg();
         // (B, T, V) -> (B, T)
         NDArray uniform = logProbabilities.mean(new int[] {VOCAB_AXIS}).neg();
-        NDArray perToken = nll.mul(1 - smoothing).add(uniform.mul(smoothing));
+        NDArray perToken = NativeArrays.mul(nll, 1 - smoothing).add(NativeArrays.mul(uniform, smoothing));
         return perToken.mul(realTokens(targets, logits.getDataType())).sum();
     }
 

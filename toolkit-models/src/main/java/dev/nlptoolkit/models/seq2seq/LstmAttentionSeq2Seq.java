@@ -11,11 +11,11 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
 import dev.nlptoolkit.models.attention.AdditiveAttention;
 import dev.nlptoolkit.models.attention.AttentionInput;
@@ -45,15 +45,12 @@ import dev.nlptoolkit.models.recurrent.RecurrentOutput;
  * {@code bridge_h}, {@code bridge_c}, {@code decoder}, {@code attention}, {@code attention_out},
  * {@code output_projection}, {@code dropout}.
  */
-public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2SeqModel {
+public final class LstmAttentionSeq2Seq extends Seq2SeqBlock<LstmAttentionSeq2Seq.Config> {
 
-    private static final byte VERSION = 1;
     private static final int FEATURE_AXIS = 2;
-    private static final int TIME_AXIS = 1;
     /** A bidirectional encoder's states come forward then backward per layer. */
     private static final int DIRECTIONS = 2;
 
-    private final Config config;
     private final TokenEmbedding sourceEmbedding;
     private final TokenEmbedding targetEmbedding;
     private final Lstm encoder;
@@ -66,10 +63,9 @@ public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2Seq
     private final Dropout dropout;
 
     private LstmAttentionSeq2Seq(Config config) {
-        super(VERSION);
-        this.config = config;
-        sourceEmbedding = addChildBlock("source_embedding", embedding(config.sourceVocabSize()));
-        targetEmbedding = addChildBlock("target_embedding", embedding(config.targetVocabSize()));
+        super(config);
+        sourceEmbedding = addChildBlock("source_embedding", embedding(config.sourceVocabSize()).build());
+        targetEmbedding = addChildBlock("target_embedding", embedding(config.targetVocabSize()).build());
         encoder = addChildBlock("encoder", Lstm.builder().setHiddenSize(config.encoderHiddenSize())
                 .optNumLayers(config.numLayers()).optBidirectional(true).optDropout(config.dropout()).build());
         bridgeH = addChildBlock("bridge_h", Linear.builder().setUnits(config.decoderHiddenSize()).build());
@@ -90,18 +86,9 @@ public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2Seq
         dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
     }
 
-    private TokenEmbedding embedding(int rows) {
-        return TokenEmbedding.builder().setNumEmbeddings(rows).setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId()).build();
-    }
-
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    @Override
-    public Config config() {
-        return config;
+    public static ConfigBuilder<Config, LstmAttentionSeq2Seq> builder() {
+        return new ConfigBuilder<>("LstmAttentionSeq2Seq", "Config.of(sourceVocabSize, targetVocabSize)",
+                LstmAttentionSeq2Seq::new);
     }
 
     @Override
@@ -276,19 +263,6 @@ public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2Seq
         }
     }
 
-    /** {@link Seq2SeqInput#toNDList()} -> teacher-forced logits (B, T, V). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(logits(ps, Seq2SeqInput.fromNDList(inputs), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape target = inputShapes[2];
-        return new Shape[] {new Shape(target.get(0), target.get(1), config.targetVocabSize())};
-    }
-
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         int e = config.embeddingSize();
@@ -304,26 +278,6 @@ public final class LstmAttentionSeq2Seq extends AbstractBlock implements Seq2Seq
         attentionOut.initialize(manager, dataType, new Shape(1, memory + hd));
         outputProjection.initialize(manager, dataType, new Shape(1, 1, hd));
         dropout.initialize(manager, dataType, new Shape(1, 1, e));
-    }
-
-    /** Builds an {@link LstmAttentionSeq2Seq}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public LstmAttentionSeq2Seq build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "LstmAttentionSeq2Seq needs setConfig(...), e.g. Config.of(sourceVocabSize, targetVocabSize)");
-            }
-            return new LstmAttentionSeq2Seq(config);
-        }
     }
 
     /**

@@ -19,6 +19,9 @@ public sealed interface Seq2SeqConfig permits LstmAttentionSeq2Seq.Config, Trans
     /** V, rows of the target embedding and size of the output layer. */
     int targetVocabSize();
 
+    /** E, the width of the token embeddings. */
+    int embeddingSize();
+
     /** The padding id of both vocabularies; its embedding rows start at zero. */
     int padId();
 

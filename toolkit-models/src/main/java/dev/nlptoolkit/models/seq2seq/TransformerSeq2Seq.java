@@ -1,20 +1,20 @@
 package dev.nlptoolkit.models.seq2seq;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 import com.google.gson.JsonObject;
 
 
+import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.JsonRecords;
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
@@ -44,14 +44,11 @@ import dev.nlptoolkit.models.transformer.TransformerLayerConfig;
  * {@code source_positions} and {@code target_positions} (learned positions only), {@code dropout},
  * {@code encoder}, {@code decoder}, {@code output_projection} (absent when tied; no bias, as fairseq).
  */
-public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqModel {
+public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Config> {
 
-    private static final byte VERSION = 1;
-    private static final int TIME_AXIS = 1;
     /** Heads N in attention probabilities (B, N, Tq, S). */
     private static final int HEAD_AXIS = 1;
 
-    private final Config config;
     private final float embeddingScale;
     private final TokenEmbedding sourceEmbedding;
     private final TokenEmbedding targetEmbedding;
@@ -64,13 +61,12 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
     private final Linear outputProjection;
 
     private TransformerSeq2Seq(Config config) {
-        super(VERSION);
-        this.config = config;
+        super(config);
         embeddingScale = config.scaleEmbedding() ? (float) Math.sqrt(config.embeddingSize()) : 1f;
-        sourceEmbedding = addChildBlock("source_embedding", embedding(config.sourceVocabSize()));
+        sourceEmbedding = addChildBlock("source_embedding", scaledEmbedding(config.sourceVocabSize()));
         targetEmbedding = config.shareEmbeddings()
                 ? sourceEmbedding
-                : addChildBlock("target_embedding", embedding(config.targetVocabSize()));
+                : addChildBlock("target_embedding", scaledEmbedding(config.targetVocabSize()));
         boolean learned = config.positions() == PositionEncoding.LEARNED;
         sinusoidal = learned ? null : SinusoidalPositionalEncoding.builder().build();
         sourcePositions = learned ? addChildBlock("source_positions", positions()) : null;
@@ -86,10 +82,9 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
                         Linear.builder().setUnits(config.targetVocabSize()).optBias(false).build());
     }
 
-    private TokenEmbedding embedding(int rows) {
+    private TokenEmbedding scaledEmbedding(int rows) {
         // rows N(0, 1/E), so that after the sqrt(E) scaling they are of unit size, as fairseq does
-        return TokenEmbedding.builder().setNumEmbeddings(rows).setEmbeddingSize(config.embeddingSize())
-                .optPaddingId(config.padId()).optInitStd((float) (1 / Math.sqrt(config.embeddingSize()))).build();
+        return embedding(rows).optInitStd((float) (1 / Math.sqrt(config.embeddingSize()))).build();
     }
 
     private LearnedPositionalEmbedding positions() {
@@ -97,13 +92,9 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
                 .setEmbedDim(config.embeddingSize()).build();
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    @Override
-    public Config config() {
-        return config;
+    public static ConfigBuilder<Config, TransformerSeq2Seq> builder() {
+        return new ConfigBuilder<>("TransformerSeq2Seq", "Config.of(sourceVocabSize, targetVocabSize)",
+                TransformerSeq2Seq::new);
     }
 
     @Override
@@ -122,7 +113,7 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
     /** ids (B, T) -> dropout(scale * embedding + positions from {@code offset}) (B, T, E). */
     private NDArray embed(ParameterStore ps, TokenEmbedding table, LearnedPositionalEmbedding learned, NDArray ids,
             long offset, boolean training) {
-        NDArray x = table.embed(ps, ids, training).mul(embeddingScale);
+        NDArray x = NativeArrays.mul(table.embed(ps, ids, training), embeddingScale);
         x = learned == null ? sinusoidal.encode(x, offset) : learned.encode(ps, x, offset, training);
         return dropout.forward(ps, new NDList(x), training).singletonOrThrow();
     }
@@ -214,19 +205,6 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
         }
     }
 
-    /** {@link Seq2SeqInput#toNDList()} -> teacher-forced logits (B, T, V). */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(logits(ps, Seq2SeqInput.fromNDList(inputs), training));
-    }
-
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape target = inputShapes[2];
-        return new Shape[] {new Shape(target.get(0), target.get(1), config.targetVocabSize())};
-    }
-
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape token = new Shape(1, 1, config.embeddingSize());
@@ -243,26 +221,6 @@ public final class TransformerSeq2Seq extends AbstractBlock implements Seq2SeqMo
         decoder.initialize(manager, dataType, token, token);
         if (outputProjection != null) {
             outputProjection.initialize(manager, dataType, token);
-        }
-    }
-
-    /** Builds a {@link TransformerSeq2Seq}; {@code setConfig} is required. */
-    public static final class Builder {
-        private Config config;
-
-        private Builder() {}
-
-        public Builder setConfig(Config config) {
-            this.config = config;
-            return this;
-        }
-
-        public TransformerSeq2Seq build() {
-            if (config == null) {
-                throw new IllegalArgumentException(
-                        "TransformerSeq2Seq needs setConfig(...), e.g. Config.of(sourceVocabSize, targetVocabSize)");
-            }
-            return new TransformerSeq2Seq(config);
         }
     }
 

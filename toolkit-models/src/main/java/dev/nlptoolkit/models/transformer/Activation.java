@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.transformer;
 
+import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 
 /** The non-linearity inside a transformer feed-forward block. */
@@ -23,8 +24,9 @@ public enum Activation {
         @Override
         public NDArray apply(NDArray x) {
             // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))
-            NDArray inner = x.add(x.pow(3).mul(GELU_TANH_CUBIC)).mul(SQRT_2_OVER_PI);
-            return x.mul(inner.tanh().add(1)).mul(0.5);
+            NDArray inner = NativeArrays.mul(x.add(NativeArrays.mul(NativeArrays.pow(x, 3), GELU_TANH_CUBIC)),
+                    SQRT_2_OVER_PI);
+            return NativeArrays.mul(x.mul(inner.tanh().add(1)), 0.5);
         }
     };
 

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.adversarial;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import dev.nlptoolkit.core.train.Gradients;
+import dev.nlptoolkit.models.FreedMemory;
 import dev.nlptoolkit.models.classifier.BiLstmAttentionClassifier;
 import dev.nlptoolkit.models.classifier.ClassificationLoss;
 import dev.nlptoolkit.models.classifier.ClassifierConfig;
@@ -43,6 +45,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The perturbation, the loss terms and the attack of {@link AdversarialTraining}, on tiny models. */
 class AdversarialTrainingTest {
@@ -260,6 +263,35 @@ class AdversarialTrainingTest {
             NDArray g = Gradients.of(e.getValue().getArray());
             assertTrue(g != null && g.abs().sum().getFloat() > 0, type + " " + e.getKey() + " has no gradient");
         }
+    }
+
+    /**
+     * The combined loss's gradients (clean, adversarial, virtual adversarial and representation
+     * terms) do not depend on the collector running, and freed memory being reused, before backward.
+     */
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward(ModelType type) {
+        Map<String, float[]> quiet = lossGradients(type, false);
+        Map<String, float[]> churned = lossGradients(type, true);
+        assertEquals(quiet.keySet(), churned.keySet());
+        quiet.forEach((name, g) -> assertArrayEquals(g, churned.get(name), type + " " + name));
+    }
+
+    private Map<String, float[]> lossGradients(ModelType type, boolean churn) {
+        Engine.getInstance().setRandomSeed(SEED);
+        TextClassifier model = initialised(type);
+        ClassifierInput input = paddedInput();
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = training(model).loss(store, input, manager.create(LABELS), true);
+            if (churn) {
+                FreedMemory.churn(manager);
+            }
+            collector.backward(loss);
+        }
+        Map<String, float[]> gradients = new TreeMap<>();
+        StateDict.of(model).forEach((name, p) -> gradients.put(name, p.getArray().getGradient().toFloatArray()));
+        return gradients;
     }
 
     @Test

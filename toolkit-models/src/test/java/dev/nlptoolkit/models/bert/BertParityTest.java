@@ -25,6 +25,7 @@ import dev.nlptoolkit.core.checkpoint.TensorInfo;
 import dev.nlptoolkit.core.train.AdamW;
 import dev.nlptoolkit.core.train.GradientClipping;
 import dev.nlptoolkit.core.train.LearningRateSchedule;
+import dev.nlptoolkit.models.FreedMemory;
 import dev.nlptoolkit.models.attention.Blocks;
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
@@ -176,10 +177,20 @@ class BertParityTest {
      * each call sees only its own pass.
      */
     static Map<String, NDArray> gradients(BertForSequenceClassification classifier, NDManager manager) {
+        return gradients(classifier, manager, false);
+    }
+
+    /** As {@link #gradients(BertForSequenceClassification, NDManager)}, collecting garbage before backward if asked. */
+    private static Map<String, NDArray> gradients(
+            BertForSequenceClassification classifier, NDManager manager, boolean churn) {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray logits = classifier.forward(new ParameterStore(manager, false), input(expected), false).logits();
-            collector.backward(classifier.loss(logits, expected.get("labels")));
+            NDArray loss = classifier.loss(logits, expected.get("labels"));
+            if (churn) {
+                FreedMemory.churn(manager);
+            }
+            collector.backward(loss);
         }
         StateDict.of(classifier).forEach((name, p) -> {
             NDArray gradient = p.getArray().getGradient();
@@ -187,6 +198,17 @@ class BertParityTest {
             gradient.subi(gradient);
         });
         return out;
+    }
+
+    /** Collecting garbage, and reusing the freed native memory, between forward and backward changes no bit. */
+    @Test
+    void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, NDArray> quiet = gradients(model, manager, false);
+            Map<String, NDArray> churned = gradients(model, manager, true);
+            assertEquals(quiet.keySet(), churned.keySet());
+            quiet.forEach((name, g) -> assertArrayEquals(g.toFloatArray(), churned.get(name).toFloatArray(), name));
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
+import dev.nlptoolkit.models.FreedMemory;
 import dev.nlptoolkit.models.weights.StateDict;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +30,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.util.Arrays;
 import java.util.Map;
 
 /** Properties both {@link Lstm} and {@link Rnn} must have, on a tiny config with odd sizes. */
@@ -42,8 +42,6 @@ class RecurrentPropertiesTest {
     private static final int STEPS = 6;
     private static final long[] LENGTHS = {6, 3, 1, 4};
     private static final float GARBAGE = 1e3f;
-    private static final int CHURN_ROUNDS = 5;
-    private static final int CHURN_ARRAYS = 200;
 
     /** Both cells, each built the same way. */
     enum Cell {
@@ -180,7 +178,7 @@ class RecurrentPropertiesTest {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             RecurrentOutput out = run(block, RecurrentInput.of(x).withLengths(manager.create(LENGTHS)), true);
             NDArray loss = out.output().sum().add(out.hN().sum());
-            churnNativeMemory();
+            FreedMemory.churn(manager);
             collector.backward(loss);
         }
         NDArray padded = x.getGradient().duplicate();
@@ -195,20 +193,6 @@ class RecurrentPropertiesTest {
             assertClose(alone.getGradient().get(0), padded.get(new NDIndex("{}, :{}", b, LENGTHS[b])), what);
             assertEquals(0f, padded.get(new NDIndex("{}, {}:", b, LENGTHS[b])).abs().sum().getFloat(),
                     what + " gradient on padding");
-        }
-    }
-
-    /** Frees what the collector may free and fills fresh Java-made arrays with a large value. */
-    private void churnNativeMemory() {
-        for (int round = 0; round < CHURN_ROUNDS; round++) {
-            System.gc();
-            try (NDManager scratch = manager.newSubManager()) {
-                for (int i = 0; i < CHURN_ARRAYS; i++) {
-                    long[] filler = new long[LENGTHS.length * STEPS];
-                    Arrays.fill(filler, Long.MAX_VALUE);
-                    scratch.create(filler);
-                }
-            }
         }
     }
 

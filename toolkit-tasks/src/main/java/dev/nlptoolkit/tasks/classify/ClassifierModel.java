@@ -167,17 +167,29 @@ public final class ClassifierModel implements AutoCloseable {
         return Inference.attend(network, manager, inputs, DEFAULT_BATCH_SIZE, DEFAULT_EXPLAIN_TOP_K, ids, epsilon);
     }
 
-    /** Scores the model on labelled data; see {@link #evaluate(Dataset, int)}. */
+    /** Scores the model on labelled data; see {@link #evaluate(Dataset, int, UnknownLabels)}. */
     public ClassificationMetrics evaluate(Dataset data) {
         return evaluate(data, DEFAULT_BATCH_SIZE);
     }
 
     /**
-     * Scores the model on {@code data}, whose examples must all have a label. Gold labels the model
-     * does not know count as errors and are listed in {@link ClassificationMetrics#unknownGold()}.
+     * Scores the model on labelled data, refusing gold labels it does not know; see
+     * {@link #evaluate(Dataset, int, UnknownLabels)}.
      */
     public ClassificationMetrics evaluate(Dataset data, int batchSize) {
-        return evaluate(network, manager, data, batchSize);
+        return evaluate(data, batchSize, UnknownLabels.REJECT);
+    }
+
+    /**
+     * Scores the model on {@code data}, whose examples must all have a label.
+     *
+     * @param unknownLabels what a gold label the model never saw in training does:
+     *     {@link UnknownLabels#REJECT} throws a {@link UserInputException} naming its file and line before
+     *     anything is scored; {@link UnknownLabels#COUNT_AS_ERRORS} counts it as an error, listed in
+     *     {@link ClassificationMetrics#unknownGold()}
+     */
+    public ClassificationMetrics evaluate(Dataset data, int batchSize, UnknownLabels unknownLabels) {
+        return evaluate(network, manager, data, batchSize, unknownLabels);
     }
 
     /**
@@ -188,31 +200,58 @@ public final class ClassifierModel implements AutoCloseable {
      * @param epsilon the L2 norm of each example's perturbation, in embedding units
      */
     public ClassificationMetrics evaluateUnderAttack(Dataset data, int batchSize, float epsilon) {
-        Labelled labelled = Labelled.of(data);
+        return evaluateUnderAttack(data, batchSize, epsilon, UnknownLabels.REJECT);
+    }
+
+    /**
+     * {@link #evaluateUnderAttack(Dataset, int, float)} with a choice of what unknown gold labels do, as for
+     * {@link #evaluate(Dataset, int, UnknownLabels)}; counted ones are attacked towards the model's first label.
+     */
+    public ClassificationMetrics evaluateUnderAttack(Dataset data, int batchSize, float epsilon,
+            UnknownLabels unknownLabels) {
+        Labelled labelled = Labelled.of(data, network.labels(), unknownLabels);
         int[] ids = labelled.gold().stream().mapToInt(label -> Math.max(network.labels().id(label), 0)).toArray();
         return labelled.score(network, Inference.predictUnderAttack(network, manager, labelled.inputs(), ids,
                 batchSize, epsilon));
     }
 
+    /** The trainer's dev-set score: it reports labels the training data lacks under "unknown_gold". */
     static ClassificationMetrics evaluate(ClassifierNetwork network, NDManager manager, Dataset data, int batchSize) {
-        Labelled labelled = Labelled.of(data);
+        return evaluate(network, manager, data, batchSize, UnknownLabels.COUNT_AS_ERRORS);
+    }
+
+    private static ClassificationMetrics evaluate(ClassifierNetwork network, NDManager manager, Dataset data,
+            int batchSize, UnknownLabels unknownLabels) {
+        Labelled labelled = Labelled.of(data, network.labels(), unknownLabels);
         return labelled.score(network, Inference.predict(network, manager, labelled.inputs(), batchSize, 0));
     }
 
     /** Evaluation data: the inputs and their gold labels. */
     private record Labelled(List<TextInput> inputs, List<String> gold) {
 
-        static Labelled of(Dataset data) {
+        static Labelled of(Dataset data, LabelMap known, UnknownLabels unknownLabels) {
             List<TextInput> inputs = new ArrayList<>(data.size());
             List<String> gold = new ArrayList<>(data.size());
+            int firstUnknown = -1;
+            int unknown = 0;
             for (int i = 0; i < data.size(); i++) {
                 Example example = data.examples().get(i);
                 if (example.label() == null) {
-                    throw new UserInputException(data.source() + ": example " + (i + 1)
-                            + " has no label to evaluate against; name the label column");
+                    throw new UserInputException(data.where(i)
+                            + ": no label to evaluate against; name the label column");
+                }
+                if (known.id(example.label()) < 0) {
+                    firstUnknown = firstUnknown < 0 ? i : firstUnknown;
+                    unknown++;
                 }
                 inputs.add(new TextInput(example.text(), example.textPair()));
                 gold.add(example.label());
+            }
+            if (unknown > 0 && unknownLabels == UnknownLabels.REJECT) {
+                throw new UserInputException(data.where(firstUnknown) + ": label '" + gold.get(firstUnknown)
+                        + "' was never seen in training; the model knows " + known.labels()
+                        + (unknown > 1 ? " (" + unknown + " examples have labels it does not know)" : "")
+                        + "; --allow-unknown-labels scores them as errors instead");
             }
             return new Labelled(inputs, gold);
         }

@@ -2,8 +2,9 @@ package dev.nlptoolkit.tasks.classify;
 
 import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.train.RunFiles;
+import dev.nlptoolkit.core.train.TrainingHistory;
 import dev.nlptoolkit.plot.Plots;
-import dev.nlptoolkit.plot.TrainingHistory;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -21,8 +22,6 @@ import java.util.Optional;
  */
 public final class ClassifierPlots {
 
-    /** The training curves in a model directory. */
-    public static final String TRAINING_CURVES_FILE = "training_curves.png";
     /** The dev confusion matrix in a model directory. */
     public static final String CONFUSION_MATRIX_FILE = "confusion_matrix.png";
     /** The dev metric the curves show. */
@@ -36,28 +35,18 @@ public final class ClassifierPlots {
 
     /** Training loss and dev accuracy over steps, from the model directory's {@code train_log.jsonl}. */
     public static BufferedImage trainingCurves(Path modelDir) throws IOException {
-        Path log = modelDir.resolve(TextClassifierTrainer.LOG_FILE);
-        if (!Files.isRegularFile(log)) {
-            throw new IOException(log + ": no training log; it is written by training with evaluations");
-        }
-        return Plots.trainingCurves(TrainingHistory.read(log), CURVE_METRIC);
+        return Plots.trainingCurves(TrainingHistory.ofRun(modelDir), CURVE_METRIC);
     }
 
     /**
-     * Writes {@value #TRAINING_CURVES_FILE} and, when there was a dev set, {@value #CONFUSION_MATRIX_FILE}
+     * Writes {@value RunFiles#TRAINING_CURVES_FILE} and, when there was a dev set, {@value #CONFUSION_MATRIX_FILE}
      * into the trained model's directory.
      *
      * @return the files written
      */
     public static List<Path> writeTrainingPlots(TrainedClassifier trained) throws IOException {
         List<Path> written = new ArrayList<>();
-        Path log = trained.directory().resolve(TextClassifierTrainer.LOG_FILE);
-        // no evaluation ran (no dev set, or stopped before the first): no curve to draw
-        if (Files.isRegularFile(log) && !TrainingHistory.read(log).isEmpty()) {
-            Path curves = trained.directory().resolve(TRAINING_CURVES_FILE);
-            Plots.writePng(trainingCurves(trained.directory()), curves);
-            written.add(curves);
-        }
+        Plots.writeTrainingCurves(trained.directory(), CURVE_METRIC).ifPresent(written::add);
         Optional<ClassificationMetrics> dev = trained.devMetrics();
         if (dev.isPresent()) {
             Path confusion = trained.directory().resolve(CONFUSION_MATRIX_FILE);

@@ -9,16 +9,20 @@ import dev.nlptoolkit.core.data.TabularReader;
 import dev.nlptoolkit.core.data.TrecReader;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Examples to train on, evaluate or predict: read from a file or given in memory.
@@ -26,22 +30,34 @@ import java.util.function.UnaryOperator;
  * <p>Files by name: {@code *.label} is the TREC question format with its 6 coarse labels;
  * {@code *.tsv} (or {@code .tsv.gz}) is tab-separated with a header; anything else is RFC 4180 CSV
  * with a header. See {@link DatasetColumns} for choosing columns.
+ *
+ * <p>Examples read from a file remember the line they start on ({@link #line}), through
+ * {@link #slice}, {@link #holdOut} and {@link #mapLabels}, so that a message about one names it.
  */
 public final class Dataset {
 
     private static final String TREC_EXTENSION = ".label";
 
     private final List<Example> examples;
+    /** The 1-based line each example starts on in {@link #file}; null for in-memory examples. */
+    private final long[] lines;
+    private final Path file;
     private final String source;
 
-    private Dataset(List<Example> examples, String source) {
+    private Dataset(List<Example> examples, long[] lines, Path file, String source) {
         this.examples = List.copyOf(examples);
+        this.lines = lines;
+        this.file = file;
         this.source = source;
+    }
+
+    private static Dataset ofFile(Path file, List<Example> examples, long[] lines) {
+        return new Dataset(examples, lines, file, file.toString());
     }
 
     /** In-memory examples. */
     public static Dataset of(List<Example> examples) {
-        return new Dataset(examples, "in-memory examples");
+        return new Dataset(examples, null, null, "in-memory examples");
     }
 
     /** In-memory texts with their labels, position by position. */
@@ -65,7 +81,9 @@ public final class Dataset {
     public static Dataset read(Path file, DatasetColumns columns) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(TREC_EXTENSION)) {
-            return new Dataset(new TrecReader(TrecReader.Granularity.COARSE).read(file), file.toString());
+            List<TrecReader.Question> questions = new TrecReader(TrecReader.Granularity.COARSE).readQuestions(file);
+            return ofFile(file, questions.stream().map(TrecReader.Question::example).toList(),
+                    questions.stream().mapToLong(TrecReader.Question::line).toArray());
         }
         String text = textColumn(file, columns.text());
         TabularReader.Builder reader = TabularReader.builder().setTextColumn(Column.named(text));
@@ -75,7 +93,17 @@ public final class Dataset {
         if (columns.label() != null) {
             reader.optLabelColumn(Column.named(columns.label()));
         }
-        return new Dataset(reader.build().read(file), file.toString());
+        List<Example> examples = new ArrayList<>();
+        List<Long> lines = new ArrayList<>();
+        try (TabularReader.TabularCursor cursor = reader.build().open(file)) {
+            cursor.forEachRemaining(row -> {
+                examples.add(row.example());
+                lines.add(row.line());
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return ofFile(file, examples, lines.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** {@code wanted} when the header has it, else the one usual text column the header has. */
@@ -109,13 +137,31 @@ public final class Dataset {
         return source;
     }
 
+    /** The file the examples were read from; empty for in-memory examples. */
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    /**
+     * The 1-based line of {@link #file()} that example {@code index} (0-based) starts on: for CSV
+     * with a multi-line quoted field, the line of the record's first field. 0 for in-memory examples.
+     */
+    public long line(int index) {
+        return lines == null ? 0 : lines[index];
+    }
+
+    /** Example {@code index} for a message: {@code file:line}, or {@code example N of <source>} in memory. */
+    public String where(int index) {
+        return lines == null ? "example " + (index + 1) + " of " + source : file + ":" + lines[index];
+    }
+
     /** The same examples with each label replaced by {@code rename(label)}, e.g. SST-2's 0/1 by negative/positive. */
     public Dataset mapLabels(UnaryOperator<String> rename) {
         List<Example> renamed = new ArrayList<>(examples.size());
         for (Example e : examples) {
             renamed.add(new Example(e.text(), e.textPair(), e.label() == null ? null : rename.apply(e.label())));
         }
-        return new Dataset(renamed, source);
+        return new Dataset(renamed, lines, file, source);
     }
 
     /** A data set split in two by {@link #holdOut}. */
@@ -128,14 +174,19 @@ public final class Dataset {
     public HeldOut holdOut(double fraction, long seed) {
         for (int i = 0; i < examples.size(); i++) {
             if (examples.get(i).label() == null) {
-                throw new UserInputException("example " + (i + 1) + " of " + source
-                        + " has no label, so a dev set cannot be held out by label");
+                throw new UserInputException(where(i) + " has no label, so a dev set cannot be held out by label");
             }
         }
-        Split<Example> split = Split.stratified(examples, Example::label, fraction, seed);
+        List<Integer> indices = IntStream.range(0, examples.size()).boxed().toList();
+        Split<Integer> split = Split.stratified(indices, i -> examples.get(i).label(), fraction, seed);
         String held = fraction + " of " + source + " held out with seed " + seed;
-        return new HeldOut(new Dataset(split.train(), source + " less the " + held),
-                new Dataset(split.dev(), "the " + held));
+        return new HeldOut(select(split.train(), source + " less the " + held), select(split.dev(), "the " + held));
+    }
+
+    private Dataset select(List<Integer> indices, String selectedSource) {
+        List<Example> selected = indices.stream().map(examples::get).toList();
+        long[] selectedLines = lines == null ? null : indices.stream().mapToLong(i -> lines[i]).toArray();
+        return new Dataset(selected, selectedLines, file, selectedSource);
     }
 
     /**
@@ -162,6 +213,8 @@ public final class Dataset {
 
     /** The examples from {@code from} (inclusive) to {@code to} (exclusive), e.g. to train on a slice. */
     public Dataset slice(int from, int to) {
-        return new Dataset(examples.subList(from, to), source + "[" + from + ":" + to + "]");
+        List<Example> sliced = examples.subList(from, to);
+        long[] slicedLines = lines == null ? null : Arrays.copyOfRange(lines, from, to);
+        return new Dataset(sliced, slicedLines, file, source + "[" + from + ":" + to + "]");
     }
 }

@@ -24,7 +24,8 @@ import java.util.function.IntFunction;
 /**
  * Batched prediction: inputs of similar length share a batch; results come back in input order.
  * Autograd recording is turned off on the calling thread for the forward passes (libtorch keeps the
- * mode per thread, and a thread other than the engine's first one starts with it on).
+ * mode per thread, and a thread other than the engine's first one starts with it on), and every
+ * forward pass checks that it is ({@link #requireNotRecording}).
  */
 final class Inference {
 
@@ -80,15 +81,17 @@ final class Inference {
             int[] labelIds, int batchSize, float epsilon) {
         AdversarialTraining attack =
                 AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
-        return inLengthOrder(inputs, batchSize, (indices, items) -> {
+        // The attack records the one gradient it needs itself; the rest runs without recording.
+        return Gradients.withoutRecording(() -> inLengthOrder(inputs, batchSize, (indices, items) -> {
             List<EncodedText> encoded = encode(network, items);
             try (NDManager scope = manager.newSubManager()) {
                 ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
                 NDArray labels = scope.create(Arrays.stream(indices).mapToLong(i -> labelIds[i]).toArray());
+                requireNotRecording();
                 float[] logits = attack.attack(new ParameterStore(scope, false), input, labels).toFloatArray();
                 return predictions(network.labels(), logits, items.size(), b -> List.of());
             }
-        });
+        }));
     }
 
     /**
@@ -100,11 +103,12 @@ final class Inference {
         AdversarialTraining attack = labelIds == null ? null
                 : AdversarialTraining.builder().setModel(network.model()).optEpsilon(epsilon).build();
         AttentionMap[] results = new AttentionMap[inputs.size()];
-        inLengthOrder(inputs, batchSize, (indices, items) -> {
+        Gradients.withoutRecording(() -> inLengthOrder(inputs, batchSize, (indices, items) -> {
             List<EncodedText> encoded = encode(network, items);
             try (NDManager scope = manager.newSubManager()) {
                 ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
                 ParameterStore store = new ParameterStore(scope, false);
+                requireNotRecording();
                 NDArray embeddings = network.model().embed(store, input, false);
                 if (attack != null) {
                     NDArray labels = scope.create(Arrays.stream(indices).mapToLong(i -> labelIds[i]).toArray());
@@ -131,7 +135,7 @@ final class Inference {
                 }
                 return predictions;
             }
-        });
+        }));
         return Arrays.asList(results);
     }
 
@@ -180,11 +184,29 @@ final class Inference {
         return out;
     }
 
-    /** {@code items} are the texts of {@code encoded}, needed only to explain ({@code topK > 0}). */
-    private static List<Prediction> predictBatch(ClassifierNetwork network, NDManager manager, List<TextInput> items,
+    /**
+     * Fails when autograd records on this thread, a bug of ours: a recorded forward pass keeps a graph per
+     * batch through the weights (which take gradients), and threads recording through one model's shared
+     * weights are not safe. libtorch keeps the mode per thread, so this sees what the forward pass will.
+     * (A graph cannot be seen on the logits instead: DJL 0.36's {@code hasGradient()} is false for an
+     * array with a {@code grad_fn}.)
+     */
+    private static void requireNotRecording() {
+        if (Gradients.recording()) {
+            throw new IllegalStateException("autograd records on thread '" + Thread.currentThread().getName()
+                    + "' during an inference forward pass: run it inside Gradients.withoutRecording");
+        }
+    }
+
+    /**
+     * One forward pass over {@code encoded}, without turning recording off: the callers above do that.
+     * {@code items} are the texts of {@code encoded}, needed only to explain ({@code topK > 0}).
+     */
+    static List<Prediction> predictBatch(ClassifierNetwork network, NDManager manager, List<TextInput> items,
             List<EncodedText> encoded, int topK) {
         try (NDManager scope = manager.newSubManager()) {
             ClassifierInput input = EncodedText.toInput(encoded, network.tokenizer().padId(), scope);
+            requireNotRecording();
             ClassifierOutput output = network.model().classify(new ParameterStore(scope, false), input, false);
             NDArray weights = output.tokenWeights();
             float[] tokenWeights = topK > 0 && weights != null ? weights.toFloatArray() : null;

@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.data.DatasetException;
+import dev.nlptoolkit.core.data.TextFiles;
 import dev.nlptoolkit.core.metric.Bleu;
 import dev.nlptoolkit.core.metric.BleuScore;
 import dev.nlptoolkit.core.metric.BleuTokenizer;
@@ -22,11 +23,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -35,7 +31,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 
 /** {@code toolkit bleu}: corpus BLEU and chrF of a hypothesis file, exactly as sacreBLEU 2.6 computes them. */
 @Command(
@@ -46,11 +41,10 @@ import java.util.zip.GZIPInputStream;
                     + " \"signature\"}.",
             "The numbers are sacreBLEU 2.6's corpus BLEU and chrF2 (sacrebleu REF... -i HYP -m bleu chrf), and"
                     + " \"signature\" holds each metric's settings as sacreBLEU writes them.",
-            "Files are UTF-8 (gzip when named .gz), lines end at \\n, as sacreBLEU reads them."
+            "Files are UTF-8 (or gzip of it), lines end at \\n, as sacreBLEU reads them."
         })
 public final class BleuCommand implements Callable<Integer> {
 
-    private static final String GZIP_SUFFIX = ".gz";
     /** The --hyp name for standard input. */
     static final String STDIN = "-";
 
@@ -142,33 +136,15 @@ public final class BleuCommand implements Callable<Integer> {
      * trailing whitespace (a \r included); neither metric counts whitespace there, so it is kept.
      */
     static List<String> readLines(Path file) throws IOException {
-        byte[] bytes;
-        try (InputStream in = open(file)) {
-            bytes = in.readAllBytes();
+        try {
+            return TextFiles.readExactLines(open(file), file);
+        } catch (DatasetException e) {
+            throw e;
         } catch (NoSuchFileException e) {
             throw new DatasetException(file, "does not exist");
         } catch (IOException e) {
             throw new DatasetException(file, "cannot read: " + e.getMessage());
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        List<String> lines = new ArrayList<>();
-        int start = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
-            }
-            String line;
-            try {
-                line = decoder.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
-            } catch (CharacterCodingException e) {
-                throw new DatasetException(file, lines.size() + 1, "is not valid UTF-8: convert the file to UTF-8");
-            }
-            lines.add(line);
-            start = end + 1;
-        }
-        return lines;
     }
 
     private static InputStream open(Path file) throws IOException {
@@ -179,8 +155,7 @@ public final class BleuCommand implements Callable<Integer> {
                 public void close() {}
             };
         }
-        InputStream in = Files.newInputStream(file);
-        return file.toString().endsWith(GZIP_SUFFIX) ? new GZIPInputStream(in) : in;
+        return Files.newInputStream(file);
     }
 
     /** Parses {@code --tokenize} by sacreBLEU's names and lists them as completion candidates. */

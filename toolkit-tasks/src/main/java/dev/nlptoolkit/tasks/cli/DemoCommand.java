@@ -14,6 +14,7 @@ import dev.nlptoolkit.tasks.score.LocalScoreEngine;
 import dev.nlptoolkit.tasks.score.ScoreJob;
 import dev.nlptoolkit.tasks.score.ScoreOptions;
 import dev.nlptoolkit.tasks.score.ScoreSummary;
+import dev.nlptoolkit.tasks.cli.options.DemoOptions;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 
 import picocli.CommandLine.Command;
@@ -58,24 +59,13 @@ public final class DemoCommand implements Callable<Integer> {
     private static final int TOP_WORDS = 3;
     private static final int BATCH_SIZE = 64;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo",
-            description = "Where the model and the scored CSV go. Default: ${DEFAULT-VALUE}.")
-    Path out;
-
-    @Option(names = "--minutes", paramLabel = "M", defaultValue = "3",
-            description = "Training time budget. Default: ${DEFAULT-VALUE}.")
-    double minutes;
-
-    @Option(names = "--datasets", paramLabel = "DIR", defaultValue = "datasets",
-            description = "The repository's datasets folder. Default: ${DEFAULT-VALUE}.")
-    Path datasets;
+    @Mixin DemoOptions demo = new DemoOptions("runs/demo", 3);
 
     @Option(names = "--max-train-examples", paramLabel = "N",
             description = "Train on the first N SST-2 examples only, for a quicker look. Default: all 67,349.")
     Integer maxTrainExamples;
 
     @Mixin RuntimeOptions runtime;
-
 
     @Spec private CommandSpec spec;
 
@@ -98,6 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Runs the demo, reporting to {@code report} as it goes. */
     public Result run(PrintWriter report) throws IOException, CheckpointException {
+        Path datasets = demo.datasets();
         Path sst2 = datasets.resolve("sst2");
         Path reviews = datasets.resolve("demo").resolve("reviews.csv");
         if (!Files.isDirectory(sst2) || !Files.isRegularFile(reviews)) {
@@ -111,15 +102,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
         Dataset dev = sentiment(Dataset.read(sst2.resolve("dev.tsv"), columns));
         report.printf(Locale.ROOT, "Training %s on SST-2 (%,d train, %,d dev sentences) for up to %s minutes;"
-                + " progress on stderr.%n", ModelKind.BILSTM_ATTENTION, train.size(), dev.size(), minutes);
+                + " progress on stderr.%n", ModelKind.BILSTM_ATTENTION, train.size(), dev.size(), demo.minutes());
         report.flush();
         TrainedClassifier trained = TextClassifierTrainer.builder()
                 .model(ModelKind.BILSTM_ATTENTION)
                 .train(train)
                 .dev(dev)
-                .maxMinutes(minutes)
+                .maxMinutes(demo.minutes())
                 .device(runtime.device())
-                .outputDir(out.resolve(MODEL_DIR))
+                .outputDir(demo.out().resolve(MODEL_DIR))
                 .build()
                 .fit();
         ClassificationMetrics metrics = trained.devMetrics().orElseThrow();
@@ -139,7 +130,7 @@ public final class DemoCommand implements Callable<Integer> {
                 report.printf(Locale.ROOT, "%-8s %.3f  \"%s\"%n         most attended: %s%n",
                         p.label(), p.probability(), SENTENCES.get(i), words);
             }
-            Path scored = out.resolve(SCORED_FILE);
+            Path scored = demo.out().resolve(SCORED_FILE);
             ScoreOptions options = ScoreOptions.builder().optBatchSize(BATCH_SIZE).build();
             ScoreSummary summary = new LocalScoreEngine(LocalScoreEngine.DEFAULT_WINDOW_ROWS, report)
                     .run(ScoreJob.of(trained.directory(), reviews, scored, options), model);

@@ -7,6 +7,7 @@ import dev.nlptoolkit.tasks.classify.ClassifierModel;
 import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.Dataset;
 import dev.nlptoolkit.tasks.classify.DatasetColumns;
+import dev.nlptoolkit.tasks.classify.UnknownLabels;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 import dev.nlptoolkit.tasks.cli.options.BatchSizeOption;
 
@@ -33,7 +34,8 @@ import java.util.concurrent.Callable;
         description = {
             "Score a model directory on labelled data and print one JSON object:"
                     + " {\"n\", \"accuracy\", \"macro_f1\", \"mcc\", \"per_class\", \"confusion\"}.",
-            "Labels the model has never seen count as errors and are listed under \"unknown_gold\".",
+            "A gold label the model never saw in training is refused (exit 2, naming the file and line);"
+                    + " with --allow-unknown-labels such examples count as errors, listed under \"unknown_gold\".",
             "Classes with examples and recall 0 are named in a one-line warning on stderr.",
             "With --attack-epsilon, \"under_attack\" holds the same metrics on adversarially perturbed embeddings.",
             "Files are read as train-classifier reads them (CSV, TSV by .tsv, TREC by .label)."
@@ -61,10 +63,15 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Default: ${DEFAULT-VALUE}.")
     String labelColumn;
 
+    @Option(names = "--allow-unknown-labels",
+            description = "Score examples whose gold label the model never saw in training as errors and list"
+                    + " them under \"unknown_gold\", e.g. for data labelled with a superset of the model's labels"
+                    + " on purpose. Default: such a label is refused, naming its file and line.")
+    boolean allowUnknownLabels;
+
     @Mixin BatchSizeOption batchSize;
 
     @Mixin RuntimeOptions runtime;
-
 
     @Option(names = "--attack-epsilon", paramLabel = "E",
             description = "Also score under the epsilon-bounded L2 embedding attack that --adversarial-epsilon"
@@ -86,14 +93,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         runtime.applyThreads();
         int batch = batchSize.orElse(ClassifierModel.DEFAULT_BATCH_SIZE);
         Dataset dataset = Dataset.read(data, new DatasetColumns(textColumn, textPairColumn, labelColumn));
+        UnknownLabels unknownLabels = allowUnknownLabels ? UnknownLabels.COUNT_AS_ERRORS : UnknownLabels.REJECT;
         JsonObject json;
         try (ClassifierModel classifier = ClassifierModel.load(model, runtime.device())) {
-            ClassificationMetrics clean = classifier.evaluate(dataset, batch);
+            ClassificationMetrics clean = classifier.evaluate(dataset, batch, unknownLabels);
             json = clean.toJsonTree();
             ClassificationMetrics underAttack = null;
             warnAboutMissedClasses(clean);
             if (attackEpsilon != null) {
-                underAttack = classifier.evaluateUnderAttack(dataset, batch, attackEpsilon);
+                underAttack = classifier.evaluateUnderAttack(dataset, batch, attackEpsilon, unknownLabels);
                 JsonObject attacked = new JsonObject();
                 attacked.addProperty("epsilon", attackEpsilon);
                 underAttack.toJsonTree().entrySet().forEach(e -> attacked.add(e.getKey(), e.getValue()));

@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
                     + " out), JSON lines with --format jsonl.",
             "The last line on stderr is {\"rows\", \"scored\", \"errors\", \"seconds\", \"rows_per_second\"}."
                     + " Exit status: 0 completed (even with row errors), 3 more errors than --max-error-rate,"
-                    + " 2 could not run."
+                    + " 2 could not run (bad input, or a write failed, e.g. a full disk: then OUT is left as it"
+                    + " was)."
         })
 public final class ScoreCommand implements Callable<Integer> {
 

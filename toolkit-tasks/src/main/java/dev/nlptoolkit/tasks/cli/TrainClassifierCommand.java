@@ -1,6 +1,7 @@
 package dev.nlptoolkit.tasks.cli;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.train.RunFiles;
 import dev.nlptoolkit.core.train.StopRequest;
 import dev.nlptoolkit.tasks.classify.ClassifierPlots;
 import dev.nlptoolkit.tasks.classify.ClassWeights;
@@ -185,7 +186,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
 
     @Option(names = "--plot",
-            description = "Also write " + ClassifierPlots.TRAINING_CURVES_FILE
+            description = "Also write " + RunFiles.TRAINING_CURVES_FILE
                     + " (loss and dev accuracy over steps) and " + ClassifierPlots.CONFUSION_MATRIX_FILE + " (dev set) into --out. Default: ${DEFAULT-VALUE}.")
     boolean plot;
 

@@ -3,7 +3,9 @@ package dev.nlptoolkit.tasks.cli;
 import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.tokenize.BpeTrainer;
+import dev.nlptoolkit.core.train.RunFiles;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModelType;
+import dev.nlptoolkit.plot.Plots;
 import dev.nlptoolkit.tasks.cli.options.RuntimeOptions;
 import dev.nlptoolkit.tasks.cli.options.SeedOption;
 import dev.nlptoolkit.tasks.translate.ParallelCorpus;
@@ -11,6 +13,7 @@ import dev.nlptoolkit.tasks.translate.TrainedTranslator;
 import dev.nlptoolkit.tasks.translate.TranslatorTrainer;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -141,6 +144,11 @@ public final class TrainTranslatorCommand implements Callable<Integer> {
             description = "Continue the run in --out from checkpoints/last. Default: ${DEFAULT-VALUE}.")
     boolean resume;
 
+    @Option(names = "--plot",
+            description = "Also write " + RunFiles.TRAINING_CURVES_FILE + " (training loss and dev BLEU over steps)"
+                    + " into --out. Default: ${DEFAULT-VALUE}.")
+    boolean plot;
+
     @Mixin SeedOption seed;
 
     @Mixin RuntimeOptions runtime;
@@ -150,8 +158,15 @@ public final class TrainTranslatorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, CheckpointException {
         TrainedTranslator result = run();
+        JsonObject json = toJson(result);
+        if (plot) {
+            JsonArray plots = new JsonArray();
+            Plots.writeTrainingCurves(result.directory(), TranslatorTrainer.BLEU_METRIC)
+                    .ifPresent(file -> plots.add(file.toString()));
+            json.add("plots", plots);
+        }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJson(result)));
+        stdout.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json));
         stdout.flush();
         return ToolkitCli.EXIT_OK;
     }

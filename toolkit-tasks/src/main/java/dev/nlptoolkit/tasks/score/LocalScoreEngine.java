@@ -37,6 +37,10 @@ import java.util.zip.GZIPOutputStream;
  * file is renamed to {@code OUT}. A run with {@link ScoreJob#resume()} continues from the last window
  * recorded, so the final file is byte-identical to an uninterrupted run's; a changed input, model or
  * setting, or a gzip output, cannot be resumed.
+ *
+ * <p>A write that fails (a full disk, say) throws an {@link IOException} naming the partial file: an
+ * earlier {@code OUT} is left as it was, and the rows the progress record covers stay in the partial
+ * file for {@code --resume} once there is room.
  */
 public final class LocalScoreEngine implements ScoreEngine {
 
@@ -178,6 +182,8 @@ public final class LocalScoreEngine implements ScoreEngine {
                 "score-reader");
         producer.setDaemon(true);
         FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        // The rows the progress record on disk covers: what a --resume after a failed write keeps.
+        long kept = from.rows();
         try {
             if (resumed) {
                 channel.truncate(from.outputBytes());
@@ -213,6 +219,7 @@ public final class LocalScoreEngine implements ScoreEngine {
                         new ProgressRecord(counts.rows, counts.scored, counts.errors, channel.position(),
                                 window.endOffset(), window.endLine(), from.inputSize(), from.inputModified(),
                                 from.modelFingerprint(), from.settings()).write(progressFile);
+                        kept = counts.rows;
                     }
                     if (bar != null) {
                         bar.update(counts.rows, window.fileBytes());
@@ -220,6 +227,13 @@ public final class LocalScoreEngine implements ScoreEngine {
                 }
                 writer.flush();
             }
+            try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                written.force(true);
+            }
+        } catch (InputFailure | InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw cannotWrite(partial, output, gzipOutput, kept, e);
         } finally {
             producer.interrupt();
             try {
@@ -228,9 +242,6 @@ public final class LocalScoreEngine implements ScoreEngine {
                 Thread.currentThread().interrupt();
             }
             channel.close();
-        }
-        try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
-            written.force(true);
         }
         try {
             Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -242,6 +253,25 @@ public final class LocalScoreEngine implements ScoreEngine {
             bar.finish(counts.rows, reader.fileBytesRead());
         }
         return counts;
+    }
+
+    /** A failure to read the input, from the reader thread: not one of writing the output. */
+    private static final class InputFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InputFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Names the file a write failed on, says that {@code output} is untouched and how to go on. */
+    private static IOException cannotWrite(Path partial, Path output, boolean gzip, long kept, IOException e) {
+        String then = gzip ? "free some space and score again"
+                : "the first " + kept + " rows stay in it: free some space and rerun with --resume to continue"
+                        + " from there";
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+        return new IOException(partial + ": cannot write: " + reason + "; " + output
+                + (Files.exists(output) ? " is left as it was; " : " was not written; ") + then, e);
     }
 
     /** The next window; a failure of the reader thread is thrown here. */
@@ -297,7 +327,7 @@ public final class LocalScoreEngine implements ScoreEngine {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException | Error e) {
             Exception cause = e instanceof IOException io
-                    ? new IOException(input + ": cannot read on: " + io.getMessage(), io) : null;
+                    ? new InputFailure(input + ": cannot read on: " + io.getMessage(), io) : null;
             try {
                 queue.put(new Window(List.of(), null, 0, 0, 0, cause != null ? cause : e));
             } catch (InterruptedException interrupted) {

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 class DatasetTest {
 
@@ -51,6 +53,40 @@ class DatasetTest {
                 tmp.resolve("q.label"), "DESC:manner How did serfdom develop ?\nNUM:date When ?\n");
         Dataset data = Dataset.read(file);
         assertEquals(List.of("DESC", "NUM"), data.examples().stream().map(Example::label).toList());
+    }
+
+    /** The line a record starts on: a quoted field over two lines and a blank line move the next ones down. */
+    @Test
+    void csvExamplesKnowTheLineTheyStartOn() throws Exception {
+        Path file = Files.writeString(tmp.resolve("lines.csv"),
+                "text,label\r\none,a\r\n\"two\nlines\",b\r\n\r\nthree,a\r\n");
+        Dataset data = Dataset.read(file);
+        assertEquals(List.of(2L, 3L, 6L), lines(data));
+        assertEquals(file + ":6", data.where(2));
+        assertEquals(Optional.of(file), data.file());
+        assertEquals(List.of(3L, 6L), lines(data.slice(1, 3)));
+        assertEquals(List.of(2L, 3L, 6L), lines(data.mapLabels(l -> l + "!")));
+        Dataset.HeldOut split = data.holdOut(0.5, 3);
+        for (Dataset part : List.of(split.train(), split.dev())) {
+            for (int i = 0; i < part.size(); i++) {
+                int original = data.examples().indexOf(part.examples().get(i));
+                assertEquals(data.line(original), part.line(i), part.examples().get(i).toString());
+            }
+        }
+    }
+
+    @Test
+    void trecQuestionsKnowTheirLineAndInMemoryExamplesHaveNone() throws Exception {
+        Path file = Files.writeString(tmp.resolve("q.label"), "DESC:manner How ?\n\n\nNUM:date When ?\n");
+        assertEquals(List.of(1L, 4L), lines(Dataset.read(file)));
+        Dataset memory = Dataset.of(List.of("a", "b"), List.of("x", "y"));
+        assertEquals(List.of(0L, 0L), lines(memory));
+        assertEquals("example 2 of in-memory examples", memory.where(1));
+        assertEquals(Optional.empty(), memory.file());
+    }
+
+    private static List<Long> lines(Dataset data) {
+        return IntStream.range(0, data.size()).mapToObj(data::line).toList();
     }
 
     @Test

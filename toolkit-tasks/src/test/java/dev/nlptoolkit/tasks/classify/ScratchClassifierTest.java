@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nlptoolkit.core.UserInputException;
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.core.train.TrainingCheckpoint;
 import dev.nlptoolkit.core.train.TrainingResult;
 import dev.nlptoolkit.models.weights.StateDict;
+
+import ai.djl.pytorch.jni.JniUtils;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -151,11 +155,14 @@ class ScratchClassifierTest {
     }
 
     @Test
-    void unseenGoldLabelsCountAsErrorsAndAreReported() throws Exception {
+    void unseenGoldLabelsAreRefusedOrCountedAsErrorsWhenAllowed() throws Exception {
         List<Example> data = new ArrayList<>(dev.examples().subList(0, 10));
         data.add(Example.of("are we still on for lunch", "eggs"));
         try (ClassifierModel model = ClassifierModel.load(trained.directory(), DeviceChoice.CPU)) {
-            ClassificationMetrics metrics = model.evaluate(Dataset.of(data));
+            UserInputException refused = assertThrows(UserInputException.class, () -> model.evaluate(Dataset.of(data)));
+            assertEquals("example 11 of in-memory examples: label 'eggs' was never seen in training; the model knows "
+                    + model.labels() + "; --allow-unknown-labels scores them as errors instead", refused.getMessage());
+            ClassificationMetrics metrics = model.evaluate(Dataset.of(data), 4, UnknownLabels.COUNT_AS_ERRORS);
             assertEquals(11, metrics.n());
             assertEquals(Map.of("eggs", 1L), metrics.unknownGold());
             assertEquals(0L, metrics.confusion().get("eggs").get("eggs"));
@@ -236,7 +243,11 @@ class ScratchClassifierTest {
         }
     }
 
-    /** One loaded model, four threads at once: the same results as one thread, and no graph recorded. */
+    /**
+     * One loaded model, four threads at once: the same results as one thread, and no graph recorded. Each
+     * thread starts with recording on, as a training thread has it; every forward pass fails if recording
+     * is on on its thread ({@link #aForwardPassThatRecordsIsCaught} shows that check firing).
+     */
     @Test
     void oneModelServesFourThreadsWithTheSingleThreadedResults() throws Exception {
         List<TextInput> inputs = new ArrayList<>();
@@ -256,6 +267,7 @@ class ScratchClassifierTest {
                         for (int round = 0; round < 3; round++) {
                             out = model.predict(inputs, 16, 0);
                         }
+                        assertEquals(3, model.attention(inputs.subList(0, 3)).size());
                         assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "the caller's mode is restored");
                         return out;
                     }));
@@ -268,6 +280,28 @@ class ScratchClassifierTest {
                 }
             } finally {
                 pool.shutdown();
+            }
+        }
+    }
+
+    /** The check every inference forward pass makes: with recording on, it fails. */
+    @Test
+    void aForwardPassThatRecordsIsCaught() throws Exception {
+        try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+                ClassifierNetwork network = ClassifierNetwork.load(trained.directory(), manager)) {
+            List<TextInput> text = List.of(TextInput.of("free prize, call now"));
+            List<EncodedText> batch = Inference.encode(network, text, 1).batches().get(0).items();
+            boolean before = JniUtils.isGradMode();
+            try {
+                JniUtils.setGradMode(true);
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> Inference.predictBatch(network, manager, null, batch, 0));
+                assertTrue(e.getMessage().contains("autograd records on thread"), e.getMessage());
+                Prediction off = Gradients.withoutRecording(
+                        () -> Inference.predictBatch(network, manager, null, batch, 0).get(0));
+                assertArrayEquals(Inference.predict(network, manager, text, 1, 0).get(0).logits(), off.logits());
+            } finally {
+                JniUtils.setGradMode(before);
             }
         }
     }

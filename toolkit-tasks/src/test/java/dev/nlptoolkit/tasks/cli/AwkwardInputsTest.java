@@ -62,8 +62,43 @@ class AwkwardInputsTest {
     }
 
     private Cli.Execution evaluate(Path model) throws IOException {
-        Path data = Files.writeString(tmp.resolve("eval.csv"), "text,label\ngood,1\nbad,0\n");
+        return evaluate(model, Files.writeString(tmp.resolve("eval.csv"), "text,label\ngood,1\nbad,0\n"));
+    }
+
+    private static Cli.Execution evaluate(Path model, Path data) {
         return Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
+    }
+
+    /** Regression: labels the model never saw were only counted under "unknown_gold", easy to miss. */
+    @Test
+    void aGoldLabelNeverSeenInTrainingNamesTheFileAndLine() throws IOException {
+        Path model = copyOfSavedModel();
+        // Records on lines 3-4 and 6-7 span two lines; the first unknown label is on line 7, in the record
+        // that starts on line 6.
+        Path csv = Files.writeString(tmp.resolve("dev.csv"),
+                "text,label\ngood,1\n\"a review\nover two lines\",0\nbad,0\n\"meh,\nsort of\",XYZ\nok,maybe\n");
+        assertRefused(evaluate(model, csv), csv + ":6: label 'XYZ' was never seen in training; the model knows [0, 1]",
+                "2 examples", "--allow-unknown-labels");
+        Path trec = Files.writeString(tmp.resolve("questions.label"), "\nDESC:manner How did serfdom develop ?\n");
+        assertRefused(evaluate(model, trec), trec + ":2: label 'DESC' was never seen in training");
+
+        Cli.Execution counted = Cli.run("evaluate", "--model", model.toString(), "--data", csv.toString(),
+                "--threads", "1", "--allow-unknown-labels");
+        assertEquals(ToolkitCli.EXIT_OK, counted.status(), counted.err());
+        JsonObject json = JsonParser.parseString(counted.out()).getAsJsonObject();
+        assertEquals(5, json.get("n").getAsInt());
+        JsonObject unknown = json.getAsJsonObject("unknown_gold");
+        assertEquals(1, unknown.get("XYZ").getAsInt());
+        assertEquals(1, unknown.get("maybe").getAsInt());
+        assertEquals(2, unknown.size());
+    }
+
+    @Test
+    void evaluateHelpDocumentsTheUnknownLabelOption() {
+        Cli.Execution help = Cli.run("evaluate", "--help");
+        assertEquals(ToolkitCli.EXIT_OK, help.status());
+        assertTrue(help.out().contains("--allow-unknown-labels") && help.out().contains("never saw in training"),
+                help.out());
     }
 
     @Test

@@ -135,7 +135,7 @@ class BleuCommandTest {
         Path hyp = write("hyp.txt", strings(testCase.getAsJsonArray("hypotheses")));
         Path ref1 = write("ref1.txt", strings(streams.get(0).getAsJsonArray()));
         Path ref2 = write("ref2.txt", strings(streams.get(1).getAsJsonArray()));
-        // Gzip is read by name, as sacreBLEU does.
+        // Gzip is read, as sacreBLEU reads it.
         Path ref2gz = tmp.resolve("ref2.txt.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(ref2gz))) {
             out.write(Files.readAllBytes(ref2));

@@ -60,10 +60,11 @@ class ClassifyCommandsTest {
     }
 
     @Test
-    void evaluatePrintsOneJsonObjectAndReportsUnknownLabels() throws Exception {
+    void evaluatePrintsOneJsonObjectAndCountsUnknownLabelsWhenAllowed() throws Exception {
         Path data = Files.writeString(tmp.resolve("eval.tsv"),
                 Files.readString(dev) + "maybe\tsee you at the match tonight\n");
-        Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString());
+        Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString(),
+                "--allow-unknown-labels");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
         for (String key : List.of("n", "accuracy", "macro_f1", "mcc", "per_class", "confusion")) {
@@ -101,7 +102,7 @@ class ClassifyCommandsTest {
         double clean = 0;
         for (String epsilon : List.of("1e-6", "10")) {
             Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString(),
-                    "--attack-epsilon", epsilon, "--threads", "1");
+                    "--attack-epsilon", epsilon, "--threads", "1", "--allow-unknown-labels");
             assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
             JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
             clean = json.get("accuracy").getAsDouble();
@@ -214,6 +215,17 @@ class ClassifyCommandsTest {
             assertTrue(help.out().contains("Default:"), help.out());
         }
         assertTrue(Execution.of("train-classifier", "--help").out().contains("One of: rnn, lstm, bilstm-attention, rcnn,"));
+    }
+
+    @Test
+    void eachDemoHelpShowsItsOwnDefaults() {
+        // Help wraps its lines: compare with the white space folded.
+        String classify = Execution.of("demo", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(classify.contains("Default: runs/demo.") && classify.contains("Default: 3.0."), classify);
+        String translate = Execution.of("demo", "translate", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(translate.contains("Default: runs/demo-translate.") && translate.contains("Default: 5.0."),
+                translate);
+        assertTrue(translate.contains("--max-train-pairs") && translate.contains("--datasets=DIR"), translate);
     }
 
     @Test

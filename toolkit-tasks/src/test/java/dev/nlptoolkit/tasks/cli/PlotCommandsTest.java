@@ -10,6 +10,7 @@ import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.data.TabularReader;
 import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.device.EngineSettings;
+import dev.nlptoolkit.core.train.RunFiles;
 import dev.nlptoolkit.plot.Plots;
 import dev.nlptoolkit.tasks.classify.AttentionMap;
 import dev.nlptoolkit.tasks.classify.ClassifierModel;
@@ -89,10 +90,10 @@ class PlotCommandsTest {
     @Test
     void trainClassifierPlotWritesTheCurvesAndTheSavedModelsDevConfusionMatrix() throws Exception {
         JsonArray plots = trained.getAsJsonArray("plots");
-        assertEquals(List.of(model.resolve(ClassifierPlots.TRAINING_CURVES_FILE).toString(),
+        assertEquals(List.of(model.resolve(RunFiles.TRAINING_CURVES_FILE).toString(),
                 model.resolve(ClassifierPlots.CONFUSION_MATRIX_FILE).toString()),
                 plots.asList().stream().map(e -> e.getAsString()).toList());
-        BufferedImage curves = ImageIO.read(model.resolve(ClassifierPlots.TRAINING_CURVES_FILE).toFile());
+        BufferedImage curves = ImageIO.read(model.resolve(RunFiles.TRAINING_CURVES_FILE).toFile());
         assertPixelsEqual(ClassifierPlots.trainingCurves(model), curves);
         // the confusion matrix is the saved (best) model's on the dev set
         try (ClassifierModel saved = ClassifierModel.load(model, DeviceChoice.CPU)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlptoolkit.core.data.SentencePair;
+import dev.nlptoolkit.core.train.RunFiles;
 import dev.nlptoolkit.tasks.translate.TinyCorpus;
 
 import com.google.gson.JsonArray;
@@ -25,6 +26,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.imageio.ImageIO;
 
 /** train-translator and translate through the command line, on a tiny model trained once. */
 class TranslationCommandsTest {
@@ -51,7 +54,8 @@ class TranslationCommandsTest {
         Execution run = Execution.of("train-translator", "--train-src", files[0].toString(), "--train-tgt",
                 files[1].toString(), "--dev-src", dev[0].toString(), "--dev-tgt", dev[1].toString(), "--model",
                 "transformer", "--out", model.toString(), "--vocab-size", "300", "--max-tokens", "600", "--max-steps", "4", "--evaluate-every", "2", "--warmup-steps", "2",
-                "--average-last", "2", "--model-config", TinyCorpus.tinyTransformer().toString(), "--threads", "1");
+                "--average-last", "2", "--model-config", TinyCorpus.tinyTransformer().toString(), "--threads", "1",
+                "--plot");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         summary = JsonParser.parseString(run.out()).getAsJsonObject();
     }
@@ -69,6 +73,10 @@ class TranslationCommandsTest {
         assertEquals(2, training.get("skipped_empty").getAsInt());
         assertEquals(1, training.get("skipped_too_long").getAsInt());
         assertEquals("average of [step-2, step-4]", training.get("final_weights").getAsString());
+        // --plot: the curves of both evaluations, listed in the summary
+        Path curves = model.resolve(RunFiles.TRAINING_CURVES_FILE);
+        assertEquals(curves.toString(), summary.getAsJsonArray("plots").get(0).getAsString());
+        assertTrue(ImageIO.read(curves.toFile()).getWidth() > 0, curves + " is not an image");
         assertTrue(summary.get("dev_bleu").getAsDouble() >= 0);
         // One log line per evaluation, with the dev loss and sample BLEU.
         List<String> log = Files.readAllLines(model.resolve("train_log.jsonl"));

@@ -1,4 +1,4 @@
-package dev.nlptoolkit.plot;
+package dev.nlptoolkit.core.train;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The evaluations of one training run, as {@code dev.nlptoolkit.core.train.TrainingLog} writes them to
- * {@code train_log.jsonl}: one entry per line, in file order (a resumed run appends, so steps rise).
+ * The evaluations of one training run, read back from the {@code train_log.jsonl} that {@link TrainingLog}
+ * writes: one entry per line, in file order (a resumed run appends, so steps rise).
  *
  * @param entries the evaluations, in file order
  */
@@ -47,6 +47,15 @@ public record TrainingHistory(List<Entry> entries) {
         entries = List.copyOf(entries);
     }
 
+    /** Reads the {@code train_log.jsonl} of a training run's output directory. */
+    public static TrainingHistory ofRun(Path runDir) throws IOException {
+        Path log = runDir.resolve(RunFiles.LOG_FILE);
+        if (!Files.isRegularFile(log)) {
+            throw new IOException(log + ": no training log; it is written by training with evaluations");
+        }
+        return read(log);
+    }
+
     /**
      * Reads a {@code train_log.jsonl}. Blank lines are skipped; a line that is not such an object
      * fails with its file and line number.
@@ -69,16 +78,16 @@ public record TrainingHistory(List<Entry> entries) {
         try {
             JsonObject json = JsonParser.parseString(line).getAsJsonObject();
             Map<String, Double> metrics = new LinkedHashMap<>();
-            JsonElement m = json.get("metrics");
+            JsonElement m = json.get(TrainingLog.METRICS);
             if (m != null && m.isJsonObject()) {
                 m.getAsJsonObject().entrySet().forEach(e -> metrics.put(e.getKey(), e.getValue().getAsDouble()));
             }
             return new Entry(
-                    required(json, "step").getAsLong(),
-                    required(json, "epoch").getAsDouble(),
-                    required(json, "lr").getAsDouble(),
-                    required(json, "train_loss").getAsDouble(),
-                    required(json, "elapsed_s").getAsDouble(),
+                    required(json, TrainingLog.STEP).getAsLong(),
+                    required(json, TrainingLog.EPOCH).getAsDouble(),
+                    required(json, TrainingLog.LR).getAsDouble(),
+                    required(json, TrainingLog.TRAIN_LOSS).getAsDouble(),
+                    required(json, TrainingLog.ELAPSED_S).getAsDouble(),
                     metrics);
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException
                 | NumberFormatException e) {
