@@ -2,8 +2,8 @@ package dev.nlptoolkit.tasks.translate;
 
 import dev.nlptoolkit.core.tokenize.BpeVocabulary;
 import dev.nlptoolkit.core.train.RunFiles;
+import dev.nlptoolkit.core.train.TrainingHistory;
 import dev.nlptoolkit.plot.Plots;
-import dev.nlptoolkit.plot.TrainingHistory;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
