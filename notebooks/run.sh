@@ -2,12 +2,16 @@
 # Executes the notebooks headless on the JJava kernel, in order, and stops at the first cell that
 # fails, naming the notebook and the cell.
 #
-#   notebooks/run.sh [--update] [--install] [NOTEBOOK.ipynb...]
+#   notebooks/run.sh [--update] [--install] [--retrain] [NOTEBOOK.ipynb...]
 #
 # Default: the executed copies go to $NOTEBOOKS_OUT (default: a new temporary directory) and the
 # committed notebooks are left as they are; that is what CI runs. --update writes the outputs back
 # into the committed notebooks (commit them: readers see the plots without running anything).
 # --install runs `mvn install` even when the toolkit's jars are already in the local repository.
+# --retrain trains 03-translation's model again although one is cached.
+#
+# 03-translation loads a translator that this script trains once, with `./toolkit demo translate
+# --out notebooks/.cache/demo-translate` (about 5 minutes; ignored by git), and keeps for later runs.
 #
 # Each notebook runs through nbconvert's ExecutePreprocessor (what `jupyter nbconvert --to notebook
 # --execute --ExecutePreprocessor.kernel_name=java` runs; execute.py) on the JJava kernel.
@@ -27,12 +31,14 @@ python_packages=(nbconvert==7.17.2 nbclient==0.11.0 ipykernel==7.4.0 jjava==1.0a
 
 update=false
 install=false
+retrain=false
 notebooks=()
 for arg in "$@"; do
     case "$arg" in
         --update) update=true ;;
         --install) install=true ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --retrain) retrain=true ;;
+        -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         -*) echo "run.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
         *) notebooks+=("$(cd "$(dirname "$arg")" && pwd)/$(basename "$arg")") ;;
     esac
@@ -48,11 +54,18 @@ if [[ ! -x "$venv/bin/jupyter-nbconvert" ]] || [[ ! -f "$venv/share/jupyter/kern
 fi
 
 version="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -1)"
-missing=false
+# The notebooks must run this tree's code: a jar in the local repository that another checkout
+# installed, or one older than the sources here, is replaced (the repository is shared).
+stale=false
 for module in toolkit-core toolkit-plot toolkit-models toolkit-tasks; do
-    [[ -f "$repo/dev/nlptoolkit/$module/$version/$module-$version.jar" ]] || missing=true
+    installed="$repo/dev/nlptoolkit/$module/$version/$module-$version.jar"
+    built="$root/$module/target/$module-$version.jar"
+    if [[ ! -f "$installed" || ! -f "$built" ]] || ! cmp -s "$installed" "$built" \
+        || [[ -n "$(find "$root/pom.xml" "$root/$module/pom.xml" "$root/$module/src/main" -newer "$built" -print -quit)" ]]; then
+        stale=true
+    fi
 done
-if $install || $missing; then
+if $install || $stale; then
     echo "run.sh: mvn install -DskipTests (toolkit $version into $repo)" >&2
     (cd "$root" && mvn -q -B -Dstyle.color=never install -DskipTests -Dmaven.repo.local="$repo") >&2
 fi
@@ -65,6 +78,20 @@ done
 
 out="${NOTEBOOKS_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/notebooks.XXXXXX")}"
 mkdir -p "$out"
+
+# training.json is written last, so a run that was stopped halfway trains again
+translator="$here/.cache/demo-translate"
+if [[ " ${notebooks[*]} " == *"/03-translation.ipynb "* ]] && { $retrain || [[ ! -f "$translator/model/training.json" ]]; }; then
+    echo "run.sh: training 03-translation's model once: ./toolkit demo translate --out $translator (about 5 min)" >&2
+    rm -rf "$translator"
+    mkdir -p "$translator"
+    if ! (cd "$root" && ./toolkit demo translate --out "$translator") > "$translator/demo.log" 2>&1; then
+        tail -30 "$translator/demo.log" >&2
+        echo "run.sh: ./toolkit demo translate failed; its output is in $translator/demo.log" >&2
+        exit 1
+    fi
+    grep '^Validation BLEU' "$translator/demo.log" >&2 || true
+fi
 # Headless Java2D for the charts; DJL's INFO lines kept out of the cell outputs; JJava's %maven
 # reads the local repository that maven.repo.local names; English number formats whatever the
 # machine's locale, so that outputs are the same everywhere. JJAVA_JVM_OPTS_EXTRA adds options.

@@ -1,16 +1,23 @@
 package dev.nlptoolkit.tasks.translate;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.checkpoint.JsonFiles;
 import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.device.ManagerOwner;
+import dev.nlptoolkit.core.train.RunFiles;
 import dev.nlptoolkit.models.decode.DecodeOptions;
+import dev.nlptoolkit.models.seq2seq.Seq2SeqConfig;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModelType;
 
 import ai.djl.ndarray.NDManager;
 
+import com.google.gson.JsonObject;
+
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A trained translator loaded from the model directory {@link TranslatorTrainer} wrote.
@@ -57,6 +64,22 @@ public final class TranslationModel implements AutoCloseable {
 
     public Seq2SeqModelType modelType() {
         return network.config().modelType();
+    }
+
+    /** The architecture's hyper-parameters, as {@code config.json} holds them under {@code model}. */
+    public Seq2SeqConfig config() {
+        return network.config();
+    }
+
+    /**
+     * The run's provenance, {@code training.json} as {@link TranslatorTrainer} wrote it (data, settings,
+     * steps, how it stopped, the dev BLEU and its signature); empty for a directory without one.
+     *
+     * @throws CheckpointException when the file is there but is not a JSON object
+     */
+    public Optional<JsonObject> training() throws CheckpointException {
+        Path file = directory.resolve(RunFiles.PROVENANCE_FILE);
+        return Files.isRegularFile(file) ? Optional.of(JsonFiles.readObject(file)) : Optional.empty();
     }
 
     /** The most subwords of a source sentence the model reads; longer sources are cut there. */
