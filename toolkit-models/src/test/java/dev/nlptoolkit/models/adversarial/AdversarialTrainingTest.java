@@ -1,6 +1,5 @@
 package dev.nlptoolkit.models.adversarial;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,7 +44,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The perturbation, the loss terms and the attack of {@link AdversarialTraining}, on tiny models. */
 class AdversarialTrainingTest {
@@ -272,26 +270,10 @@ class AdversarialTrainingTest {
     @ParameterizedTest
     @EnumSource(ModelType.class)
     void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward(ModelType type) {
-        Map<String, float[]> quiet = lossGradients(type, false);
-        Map<String, float[]> churned = lossGradients(type, true);
-        assertEquals(quiet.keySet(), churned.keySet());
-        quiet.forEach((name, g) -> assertArrayEquals(g, churned.get(name), type + " " + name));
-    }
-
-    private Map<String, float[]> lossGradients(ModelType type, boolean churn) {
-        Engine.getInstance().setRandomSeed(SEED);
-        TextClassifier model = initialised(type);
-        ClassifierInput input = paddedInput();
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = training(model).loss(store, input, manager.create(LABELS), true);
-            if (churn) {
-                FreedMemory.churn(manager);
-            }
-            collector.backward(loss);
-        }
-        Map<String, float[]> gradients = new TreeMap<>();
-        StateDict.of(model).forEach((name, p) -> gradients.put(name, p.getArray().getGradient().toFloatArray()));
-        return gradients;
+        FreedMemory.assertGradientsIgnoreTheCollector(type.toString(), () -> {
+            Engine.getInstance().setRandomSeed(SEED);
+            return initialised(type);
+        }, model -> training(model).loss(store, paddedInput(), manager.create(LABELS), true), manager);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.nlptoolkit.models.classifier;
 
 import static dev.nlptoolkit.models.recurrent.Close.assertClose;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -34,7 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Properties every classifier trained from scratch must have, on tiny configs with odd sizes. */
 class TextClassifierTest {
@@ -129,27 +127,11 @@ class TextClassifierTest {
     @ParameterizedTest
     @EnumSource(ModelType.class)
     void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward(ModelType type) {
-        Map<String, float[]> quiet = gradients(type, false);
-        Map<String, float[]> churned = gradients(type, true);
-        assertEquals(quiet.keySet(), churned.keySet());
-        quiet.forEach((name, g) -> assertArrayEquals(g, churned.get(name), type + " " + name));
-    }
-
-    private Map<String, float[]> gradients(ModelType type, boolean churn) {
-        Engine.getInstance().setRandomSeed(SEED);
-        TextClassifier model = initialised(type, DROPOUT);
-        ClassifierInput input = paddedInput();
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = ClassificationLoss.crossEntropy(model.classify(store, input, true).logits(),
-                    manager.create(LABELS));
-            if (churn) {
-                FreedMemory.churn(manager);
-            }
-            collector.backward(loss);
-        }
-        Map<String, float[]> gradients = new TreeMap<>();
-        StateDict.of(model).forEach((name, p) -> gradients.put(name, p.getArray().getGradient().toFloatArray()));
-        return gradients;
+        FreedMemory.assertGradientsIgnoreTheCollector(type.toString(), () -> {
+            Engine.getInstance().setRandomSeed(SEED);
+            return initialised(type, DROPOUT);
+        }, model -> ClassificationLoss.crossEntropy(model.classify(store, paddedInput(), true).logits(),
+                manager.create(LABELS)), manager);
     }
 
     @ParameterizedTest

@@ -38,7 +38,6 @@ import java.io.DataOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -88,27 +87,11 @@ class Seq2SeqModelTest {
     @ParameterizedTest
     @MethodSource("configs")
     void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward(Seq2SeqConfig config) {
-        Map<String, float[]> quiet = gradients(config, false);
-        Map<String, float[]> churned = gradients(config, true);
-        assertEquals(quiet.keySet(), churned.keySet());
-        quiet.forEach((name, g) -> assertArrayEquals(g, churned.get(name), config.modelType() + " " + name));
-    }
-
-    private Map<String, float[]> gradients(Seq2SeqConfig config, boolean churn) {
-        Engine.getInstance().setRandomSeed(SEED);
-        Seq2SeqModel model = Seq2SeqModels.createInitialized(config, manager);
-        Seq2SeqInput in = batch();
         NDArray targets = manager.create(new long[][] {{4, 5, 6, 7, 3}, {8, 3, 0, 0, 0}, {9, 10, 4, 3, 0}});
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = new LabelSmoothedCrossEntropy(0.1f, PAD).mean(model.logits(ps, in, true), targets);
-            if (churn) {
-                FreedMemory.churn(manager);
-            }
-            collector.backward(loss);
-        }
-        Map<String, float[]> gradients = new TreeMap<>();
-        StateDict.of(model).forEach((name, p) -> gradients.put(name, p.getArray().getGradient().toFloatArray()));
-        return gradients;
+        FreedMemory.assertGradientsIgnoreTheCollector(config.modelType().toString(), () -> {
+            Engine.getInstance().setRandomSeed(SEED);
+            return Seq2SeqModels.createInitialized(config, manager);
+        }, model -> new LabelSmoothedCrossEntropy(0.1f, PAD).mean(model.logits(ps, batch(), true), targets), manager);
     }
 
     private Seq2SeqInput batch() {
