@@ -21,7 +21,7 @@ class AwkwardInputsTest {
 
     @TempDir Path tmp;
 
-    private static void assertRefused(Cli.Execution run, String... fragments) {
+    private static void assertRefused(Execution run, String... fragments) {
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status(), run.err());
         String[] lines = run.err().strip().split("\\R");
         assertEquals(1, lines.length, "one line: " + run.err());
@@ -30,7 +30,7 @@ class AwkwardInputsTest {
         }
     }
 
-    private Cli.Execution train(Path data) {
+    private Execution train(Path data) {
         return Cli.run("train-classifier", "--train", data.toString(), "--model", "lstm", "--out",
                 tmp.resolve("out").toString(), "--max-steps", "1", "--threads", "1", "--no-progress");
     }
@@ -61,11 +61,11 @@ class AwkwardInputsTest {
         return dir;
     }
 
-    private Cli.Execution evaluate(Path model) throws IOException {
+    private Execution evaluate(Path model) throws IOException {
         return evaluate(model, Files.writeString(tmp.resolve("eval.csv"), "text,label\ngood,1\nbad,0\n"));
     }
 
-    private static Cli.Execution evaluate(Path model, Path data) {
+    private static Execution evaluate(Path model, Path data) {
         return Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(), "--threads", "1");
     }
 
@@ -82,7 +82,7 @@ class AwkwardInputsTest {
         Path trec = Files.writeString(tmp.resolve("questions.label"), "\nDESC:manner How did serfdom develop ?\n");
         assertRefused(evaluate(model, trec), trec + ":2: label 'DESC' was never seen in training");
 
-        Cli.Execution counted = Cli.run("evaluate", "--model", model.toString(), "--data", csv.toString(),
+        Execution counted = Cli.run("evaluate", "--model", model.toString(), "--data", csv.toString(),
                 "--threads", "1", "--allow-unknown-labels");
         assertEquals(ToolkitCli.EXIT_OK, counted.status(), counted.err());
         JsonObject json = JsonParser.parseString(counted.out()).getAsJsonObject();
@@ -95,7 +95,7 @@ class AwkwardInputsTest {
 
     @Test
     void evaluateHelpDocumentsTheUnknownLabelOption() {
-        Cli.Execution help = Cli.run("evaluate", "--help");
+        Execution help = Cli.run("evaluate", "--help");
         assertEquals(ToolkitCli.EXIT_OK, help.status());
         assertTrue(help.out().contains("--allow-unknown-labels") && help.out().contains("never saw in training"),
                 help.out());

@@ -13,12 +13,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
 
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,18 +34,6 @@ class BleuCommandTest {
     private static JsonObject cases;
 
     @TempDir Path tmp;
-
-    private record Execution(int status, String out, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Execution(status, out.toString(), err.toString());
-    }
 
     @BeforeAll
     static void readCases() throws Exception {
@@ -102,7 +87,7 @@ class BleuCommandTest {
         Path hyp = write("hyp.txt", strings(testCase.getAsJsonArray("hypotheses")));
         Path ref = write("ref.txt", strings(testCase.getAsJsonArray("references").get(0).getAsJsonArray()));
 
-        Execution run = execute("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
+        Execution run = Cli.run("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
 
         assertEquals(0, run.status(), run.err());
         JsonObject printed = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -119,7 +104,7 @@ class BleuCommandTest {
         Path ref = write("ref.txt", strings(testCase.getAsJsonArray("references").get(0).getAsJsonArray()));
 
         Execution run =
-                execute("bleu", "--hyp", hyp.toString(), "--ref", ref.toString(), "--tokenize", "intl", "--lowercase");
+                Cli.run("bleu", "--hyp", hyp.toString(), "--ref", ref.toString(), "--tokenize", "intl", "--lowercase");
 
         assertEquals(0, run.status(), run.err());
         JsonObject printed = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -141,7 +126,7 @@ class BleuCommandTest {
             out.write(Files.readAllBytes(ref2));
         }
 
-        Execution run = execute("bleu", "--hyp", hyp.toString(), "--ref", ref1.toString(), "--ref", ref2gz.toString());
+        Execution run = Cli.run("bleu", "--hyp", hyp.toString(), "--ref", ref1.toString(), "--ref", ref2gz.toString());
 
         assertEquals(0, run.status(), run.err());
         assertSacreBleu(expected(TWO_REFERENCES_CASE, "bleu", "{}"), expected(TWO_REFERENCES_CASE, "chrf", "{}"),
@@ -157,7 +142,7 @@ class BleuCommandTest {
         Execution run;
         try (InputStream in = Files.newInputStream(hyp)) {
             System.setIn(in);
-            run = execute("bleu", "--hyp", "-", "--ref", ref.toString());
+            run = Cli.run("bleu", "--hyp", "-", "--ref", ref.toString());
         } finally {
             System.setIn(stdin);
         }
@@ -172,7 +157,7 @@ class BleuCommandTest {
         Path hyp = write("hyp.txt", List.of("a b c", "d e f", "g"));
         Path ref = write("ref.txt", List.of("a b c", "d e f"));
 
-        Execution run = execute("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
+        Execution run = Cli.run("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
 
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertEquals("", run.out());
@@ -188,7 +173,7 @@ class BleuCommandTest {
         Path ref = tmp.resolve("ref.txt");
         Files.write(ref, new byte[] {'o', 'k', '\n', 'o', 'k', '\n', 'b', 'a', 'd', (byte) 0xC3, '\n'});
 
-        Execution run = execute("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
+        Execution run = Cli.run("bleu", "--hyp", hyp.toString(), "--ref", ref.toString());
 
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertTrue(run.err().contains(ref + ":3: is not valid UTF-8"), run.err());
@@ -208,7 +193,7 @@ class BleuCommandTest {
     void anUnknownTokenizerIsAUsageError() throws Exception {
         Path hyp = write("hyp.txt", List.of("a"));
 
-        Execution run = execute("bleu", "--hyp", hyp.toString(), "--ref", hyp.toString(), "--tokenize", "moses");
+        Execution run = Cli.run("bleu", "--hyp", hyp.toString(), "--ref", hyp.toString(), "--tokenize", "moses");
 
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertTrue(run.err().contains("13a, intl, none"), run.err());

@@ -44,7 +44,7 @@ class ClassifyCommandsTest {
         Path train = write(shared.resolve("train.tsv"), sms.subList(0, TRAIN), "");
         dev = write(shared.resolve("dev.tsv"), sms.subList(TRAIN, TRAIN + DEV), "");
         model = shared.resolve("model");
-        Execution run = Execution.of("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
+        Execution run = Cli.run("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
                 "--model", "bilstm-attention", "--out", model.toString(), "--epochs", "6", "--max-length", "48",
                 "--batch-size", "64", "--seed", "3", "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
@@ -63,7 +63,7 @@ class ClassifyCommandsTest {
     void evaluatePrintsOneJsonObjectAndCountsUnknownLabelsWhenAllowed() throws Exception {
         Path data = Files.writeString(tmp.resolve("eval.tsv"),
                 Files.readString(dev) + "maybe\tsee you at the match tonight\n");
-        Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString(),
+        Execution run = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(),
                 "--allow-unknown-labels");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -84,7 +84,7 @@ class ClassifyCommandsTest {
                 + "spam\tI'll call you when I get home, see you later\n"
                 + "spam\tSorry, I'll call later in the meeting\n";
         Path data = Files.writeString(tmp.resolve("mislabelled.tsv"), mislabelled);
-        Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString());
+        Execution run = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject spam = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonObject("per_class")
                 .getAsJsonObject("spam");
@@ -101,7 +101,7 @@ class ClassifyCommandsTest {
                 Files.readString(dev) + "maybe\tsee you at the match tonight\n");
         double clean = 0;
         for (String epsilon : List.of("1e-6", "10")) {
-            Execution run = Execution.of("evaluate", "--model", model.toString(), "--data", data.toString(),
+            Execution run = Cli.run("evaluate", "--model", model.toString(), "--data", data.toString(),
                     "--attack-epsilon", epsilon, "--threads", "1", "--allow-unknown-labels");
             assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
             JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -129,7 +129,7 @@ class ClassifyCommandsTest {
                 "{\"text\": \"ok see you at home later\", \"text_pair\": null}",
                 "{\"text\": 42}") + "\n");
         Path out = tmp.resolve("out.jsonl");
-        Execution run = Execution.of("predict", "--model", model.toString(), "--input", in.toString(),
+        Execution run = Cli.run("predict", "--model", model.toString(), "--input", in.toString(),
                 "--output", out.toString(), "--explain", "--top-k", "3");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonObject summary = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -163,7 +163,7 @@ class ClassifyCommandsTest {
                 "{\"text\": \"The movie was a total waste of time.\"}\n"
                         + "{\"text\": \"Is this sentence a question?\", \"text_pair\": \"Yes, it is one.\"}\n");
         Path out = tmp.resolve("bert-out.jsonl");
-        Execution run = Execution.of("predict", "--model", tinyBert.toString(), "--input", in.toString(),
+        Execution run = Cli.run("predict", "--model", tinyBert.toString(), "--input", in.toString(),
                 "--output", out.toString(), "--device", "cpu");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(out);
@@ -175,7 +175,7 @@ class ClassifyCommandsTest {
 
     @Test
     void aModelDirectoryThatIsNotOneFailsWithOneLine() {
-        Execution run = Execution.of("evaluate", "--model", tmp.toString(), "--data", dev.toString());
+        Execution run = Cli.run("evaluate", "--model", tmp.toString(), "--data", dev.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertTrue(run.err().startsWith("toolkit: " + tmp), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
@@ -183,23 +183,23 @@ class ClassifyCommandsTest {
 
     @Test
     void badOptionCombinationsSayWhatIsWrong() {
-        Execution run = Execution.of("train-classifier", "--train", dev.toString(), "--model", "bert",
+        Execution run = Cli.run("train-classifier", "--train", dev.toString(), "--model", "bert",
                 "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertTrue(run.err().contains("--init"), run.err());
-        Execution unknown = Execution.of("train-classifier", "--train", dev.toString(), "--model", "gru",
+        Execution unknown = Cli.run("train-classifier", "--train", dev.toString(), "--model", "gru",
                 "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, unknown.status());
         assertTrue(unknown.err().contains("bilstm-attention"), unknown.err());
-        Execution twoDevSets = Execution.of("train-classifier", "--train", dev.toString(), "--dev", dev.toString(),
+        Execution twoDevSets = Cli.run("train-classifier", "--train", dev.toString(), "--dev", dev.toString(),
                 "--dev-fraction", "0.1", "--model", "lstm", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, twoDevSets.status());
         assertTrue(twoDevSets.err().contains("--dev or --dev-fraction, not both"), twoDevSets.err());
-        Execution frozen = Execution.of("train-classifier", "--train", dev.toString(), "--model", "cnn",
+        Execution frozen = Cli.run("train-classifier", "--train", dev.toString(), "--model", "cnn",
                 "--freeze-embeddings", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, frozen.status());
         assertTrue(frozen.err().contains("--init-embeddings"), frozen.err());
-        Execution weights = Execution.of("train-classifier", "--train", dev.toString(), "--model", "cnn",
+        Execution weights = Cli.run("train-classifier", "--train", dev.toString(), "--model", "cnn",
                 "--class-weights", tmp.resolve("weights.json").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, weights.status());
         assertTrue(weights.err().contains("weights.json") && weights.err().contains("balanced"), weights.err());
@@ -209,20 +209,20 @@ class ClassifyCommandsTest {
     @Test
     void everyNewCommandHasHelpWithDefaults() {
         for (String command : List.of("train-classifier", "evaluate", "predict", "score", "demo")) {
-            Execution help = Execution.of(command, "--help");
+            Execution help = Cli.run(command, "--help");
             assertEquals(ToolkitCli.EXIT_OK, help.status(), command);
             assertTrue(help.out().startsWith("Usage: toolkit " + command), help.out());
             assertTrue(help.out().contains("Default:"), help.out());
         }
-        assertTrue(Execution.of("train-classifier", "--help").out().contains("One of: rnn, lstm, bilstm-attention, rcnn,"));
+        assertTrue(Cli.run("train-classifier", "--help").out().contains("One of: rnn, lstm, bilstm-attention, rcnn,"));
     }
 
     @Test
     void eachDemoHelpShowsItsOwnDefaults() {
         // Help wraps its lines: compare with the white space folded.
-        String classify = Execution.of("demo", "--help").out().replaceAll("\\s+", " ");
+        String classify = Cli.run("demo", "--help").out().replaceAll("\\s+", " ");
         assertTrue(classify.contains("Default: runs/demo.") && classify.contains("Default: 3.0."), classify);
-        String translate = Execution.of("demo", "translate", "--help").out().replaceAll("\\s+", " ");
+        String translate = Cli.run("demo", "translate", "--help").out().replaceAll("\\s+", " ");
         assertTrue(translate.contains("Default: runs/demo-translate.") && translate.contains("Default: 5.0."),
                 translate);
         assertTrue(translate.contains("--max-train-pairs") && translate.contains("--datasets=DIR"), translate);
@@ -231,7 +231,7 @@ class ClassifyCommandsTest {
     @Test
     void demoTrainsExplainsAndScoresTheBundledReviews() throws Exception {
         Path out = tmp.resolve("demo");
-        Execution run = Execution.of("demo", "--minutes", "0.1", "--max-train-examples", "400", "--out", out.toString(),
+        Execution run = Cli.run("demo", "--minutes", "0.1", "--max-train-examples", "400", "--out", out.toString(),
                 "--datasets", DATASETS.toString(), "--threads", "1", "--device", "cpu");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         assertTrue(run.out().contains("Dev: accuracy"), run.out());

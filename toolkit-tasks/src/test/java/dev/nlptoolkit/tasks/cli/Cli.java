@@ -9,9 +9,6 @@ import java.util.List;
 /** Runs the command line in this JVM, capturing what it prints. */
 final class Cli {
 
-    /** The exit status and the text on stdout and stderr. */
-    record Execution(int status, String out, String err) {}
-
     private Cli() {}
 
     static Execution run(String... args) {

@@ -35,13 +35,13 @@ class ExitStatusTest {
         }
     }
 
-    private static Cli.Execution execute(String... args) {
+    private static Execution execute(String... args) {
         return Cli.run(ToolkitCli.commandLine().addSubcommand(new Fail()), args);
     }
 
     @Test
     void userInputIsOneLineAndStatusTwo() {
-        Cli.Execution run = execute("fail");
+        Execution run = execute("fail");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertEquals("toolkit: data.csv:3: no text column" + System.lineSeparator(), run.err());
     }
@@ -49,7 +49,7 @@ class ExitStatusTest {
     /** Regression: IllegalStateException and IllegalArgumentException read as bad input, with no trace. */
     @Test
     void aBugIsStatusOneWithAShortTrace() {
-        Cli.Execution run = execute("fail", "--bug");
+        Execution run = execute("fail", "--bug");
         assertEquals(ToolkitCli.EXIT_INTERNAL_ERROR, run.status());
         String[] lines = run.err().split("\\R");
         assertTrue(lines[0].contains("internal error") && lines[0].contains("an invariant of ours broke"), run.err());

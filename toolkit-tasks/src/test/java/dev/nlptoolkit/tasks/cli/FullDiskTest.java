@@ -75,7 +75,7 @@ class FullDiskTest {
         }
         Path input = Files.writeString(tmp.resolve("in.csv"), csv);
         Path earlier = tmp.resolve("earlier.csv");
-        Cli.Execution first = Cli.run(scoreArgs(input, earlier));
+        Execution first = Cli.run(scoreArgs(input, earlier));
         assertEquals(ToolkitCli.EXIT_OK, first.status(), first.err());
 
         // Room for the earlier output and half of the new one: the partial file cannot be completed.
@@ -105,7 +105,7 @@ class FullDiskTest {
         Files.copy(after.resolve(partial.getFileName()), LocalScoreEngine.partialFile(resumed));
         Files.copy(after.resolve(LocalScoreEngine.progressFile(output).getFileName()),
                 LocalScoreEngine.progressFile(resumed));
-        Cli.Execution resume = Cli.run(scoreArgs(input, resumed, "--resume"));
+        Execution resume = Cli.run(scoreArgs(input, resumed, "--resume"));
         assertEquals(ToolkitCli.EXIT_OK, resume.status(), resume.err());
         assertTrue(resume.err().contains("resuming"), resume.err());
         assertArrayEquals(Files.readAllBytes(earlier), Files.readAllBytes(resumed));
@@ -133,7 +133,7 @@ class FullDiskTest {
         Path train = write(tmp.resolve("train.tsv"), sms.subList(0, 200));
         Path dev = write(tmp.resolve("dev.tsv"), sms.subList(200, 240));
         Path run = tmp.resolve("run");
-        Cli.Execution first = Cli.run(trainArgs(train, dev, run, CHECKPOINT_STEP));
+        Execution first = Cli.run(trainArgs(train, dev, run, CHECKPOINT_STEP));
         assertEquals(ToolkitCli.EXIT_OK, first.status(), first.err());
         Path checkpoints = run.resolve(TextClassifierTrainer.CHECKPOINT_DIR);
         Path last = checkpoints.resolve(TrainingCheckpoint.LAST);
@@ -175,7 +175,7 @@ class FullDiskTest {
         }
 
         // With room again, the run the full disk left behind resumes from its step-4 checkpoint.
-        Cli.Execution resumed = Cli.run(trainArgs(train, dev, after, NEXT_CHECKPOINT_STEP, "--resume"));
+        Execution resumed = Cli.run(trainArgs(train, dev, after, NEXT_CHECKPOINT_STEP, "--resume"));
         assertEquals(ToolkitCli.EXIT_OK, resumed.status(), resumed.err());
         assertEquals(CHECKPOINT_STEP, JsonParser.parseString(Files.readString(
                 after.resolve(TextClassifierTrainer.PROVENANCE_FILE))).getAsJsonObject().get("resumed_from_step")

@@ -98,7 +98,7 @@ class InspectCommandTest {
 
     @Test
     void printsOneJsonObjectOnStdout() throws Exception {
-        Execution run = Execution.of("inspect", tinyBert().toString());
+        Execution run = Cli.run("inspect", tinyBert().toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         assertEquals("", run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -112,7 +112,7 @@ class InspectCommandTest {
 
     @Test
     void tensorListGivesNameDtypeAndShapeInFileOrder() throws Exception {
-        Execution run = Execution.of("inspect", "--tensors", tinyBert().toString());
+        Execution run = Cli.run("inspect", "--tensors", tinyBert().toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonArray list = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("tensor_list");
         List<TensorInfo> expected =
@@ -152,7 +152,7 @@ class InspectCommandTest {
         assertTrue(report.config().isEmpty());
         assertEquals(List.of("model.safetensors"), report.files());
         JsonObject json = JsonParser.parseString(
-                        Execution.of("inspect", tinyBert().resolve("model.safetensors").toString()).out())
+                        Cli.run("inspect", tinyBert().resolve("model.safetensors").toString()).out())
                 .getAsJsonObject();
         assertFalse(json.has("config"));
     }
@@ -165,33 +165,33 @@ class InspectCommandTest {
         Path weights = dir.resolve("model.safetensors");
         Files.write(weights, Arrays.copyOf(bytes, bytes.length - 100));
 
-        Execution run = Execution.of("inspect", dir.toString());
+        Execution run = Cli.run("inspect", dir.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status());
         assertEquals("", run.out());
         assertTrue(run.err().startsWith("toolkit: " + weights + ": "), run.err());
         assertTrue(run.err().contains("truncated"), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
 
-        Execution verbose = Execution.of("inspect", dir.toString(), "--verbose");
+        Execution verbose = Cli.run("inspect", dir.toString(), "--verbose");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, verbose.status());
         assertTrue(verbose.err().contains("\tat dev.nlptoolkit.core.checkpoint."), verbose.err());
-        Execution verboseFirst = Execution.of("--verbose", "inspect", dir.toString());
+        Execution verboseFirst = Cli.run("--verbose", "inspect", dir.toString());
         assertTrue(verboseFirst.err().contains("\tat "), verboseFirst.err());
     }
 
     @Test
     void otherInvalidInputsExitWithStatusTwo() throws Exception {
         Path pickle = Files.write(tmp.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
-        Execution refused = Execution.of("inspect", pickle.toString());
+        Execution refused = Cli.run("inspect", pickle.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, refused.status());
         assertTrue(refused.err().startsWith("toolkit: " + pickle + ": is a pickle checkpoint"), refused.err());
 
         Path missing = tmp.resolve("absent");
-        Execution absent = Execution.of("inspect", missing.toString());
+        Execution absent = Cli.run("inspect", missing.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, absent.status());
         assertEquals("toolkit: " + missing + ": does not exist\n", absent.err().replace("\r", ""));
 
-        Execution usage = Execution.of("inspect");
+        Execution usage = Cli.run("inspect");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, usage.status());
         assertTrue(usage.err().contains("Missing required parameter: 'PATH'"), usage.err());
     }
@@ -199,11 +199,11 @@ class InspectCommandTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] args : new String[][] {{"--help"}, {"inspect", "--help"}, {"demo", "--help"}}) {
-            Execution help = Execution.of(args);
+            Execution help = Cli.run(args);
             assertEquals(ToolkitCli.EXIT_OK, help.status(), String.join(" ", args));
             assertTrue(help.out().startsWith("Usage: toolkit"), help.out());
             assertTrue(help.out().contains("--verbose"), help.out());
         }
-        assertTrue(Execution.of("inspect", "--help").out().contains("Default: false"));
+        assertTrue(Cli.run("inspect", "--help").out().contains("Default: false"));
     }
 }

@@ -27,11 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
 
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -54,18 +51,6 @@ class PlotCommandsTest {
     private static Path dev;
     private static JsonObject trained;
 
-    private record Execution(int status, String out, String err) {}
-
-    private static Execution execute(String... args) {
-        CommandLine cli = ToolkitCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int status = cli.execute(args);
-        return new Execution(status, out.toString(), err.toString());
-    }
-
     @BeforeAll
     static void train() throws Exception {
         EngineSettings.threads(1, EngineSettings.current().interOp());
@@ -74,7 +59,7 @@ class PlotCommandsTest {
         Path train = write(shared.resolve("train.tsv"), sms.subList(0, TRAIN));
         dev = write(shared.resolve("dev.tsv"), sms.subList(TRAIN, TRAIN + DEV));
         model = shared.resolve("model");
-        Execution run = execute("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
+        Execution run = Cli.run("train-classifier", "--train", train.toString(), "--dev", dev.toString(),
                 "--model", "bilstm-attention", "--out", model.toString(), "--epochs", "3", "--max-length", "32",
                 "--batch-size", "32", "--evaluate-every", "5", "--seed", "5", "--threads", "1", "--plot");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
@@ -112,9 +97,9 @@ class PlotCommandsTest {
         Path plain = tmp.resolve("plain.jsonl");
         Path plotted = tmp.resolve("plotted.jsonl");
         Path dir = tmp.resolve("plots");
-        assertEquals(ToolkitCli.EXIT_OK, execute("predict", "--model", model.toString(), "--input", in.toString(),
+        assertEquals(ToolkitCli.EXIT_OK, Cli.run("predict", "--model", model.toString(), "--input", in.toString(),
                 "--output", plain.toString(), "--explain").status());
-        Execution run = execute("predict", "--model", model.toString(), "--input", in.toString(),
+        Execution run = Cli.run("predict", "--model", model.toString(), "--input", in.toString(),
                 "--output", plotted.toString(), "--explain", "--plot", dir.toString());
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         assertEquals(Files.readAllLines(plain), Files.readAllLines(plotted));
@@ -139,7 +124,7 @@ class PlotCommandsTest {
         Path in = Files.writeString(tmp.resolve("bert.jsonl"),
                 "{\"text\": \"The movie was a total waste of time.\"}\n");
         Path dir = tmp.resolve("bert-plots");
-        Execution run = execute("predict", "--model", tinyBert.toString(), "--input", in.toString(),
+        Execution run = Cli.run("predict", "--model", tinyBert.toString(), "--input", in.toString(),
                 "--output", tmp.resolve("bert-out.jsonl").toString(), "--explain", "--plot", dir.toString(),
                 "--device", "cpu");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
@@ -157,12 +142,12 @@ class PlotCommandsTest {
     @Test
     void plotOptionsSayWhatIsMissing() throws Exception {
         Path in = Files.writeString(tmp.resolve("in.jsonl"), "{\"text\": \"hi\"}\n");
-        Execution noExplain = execute("predict", "--model", model.toString(), "--input", in.toString(),
+        Execution noExplain = Cli.run("predict", "--model", model.toString(), "--input", in.toString(),
                 "--output", tmp.resolve("o.jsonl").toString(), "--plot", tmp.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, noExplain.status());
         assertTrue(noExplain.err().contains("--plot draws explanations: give --explain too"), noExplain.err());
         Path lstm = Paths.get(getClass().getResource("/fixtures/saved-v0.1/lstm").toURI());
-        Execution noAttention = execute("predict", "--model", lstm.toString(), "--input", in.toString(),
+        Execution noAttention = Cli.run("predict", "--model", lstm.toString(), "--input", in.toString(),
                 "--output", tmp.resolve("o.jsonl").toString(), "--explain", "--plot", tmp.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, noAttention.status());
         assertTrue(noAttention.err().contains("lstm: this model has no attention to plot"), noAttention.err());
@@ -172,7 +157,7 @@ class PlotCommandsTest {
     @Test
     void evaluatePlotWritesTheConfusionMatrixToAFileOrADirectory() throws Exception {
         Path file = tmp.resolve("cm.png");
-        Execution run = execute("evaluate", "--model", model.toString(), "--data", dev.toString(), "--plot",
+        Execution run = Cli.run("evaluate", "--model", model.toString(), "--data", dev.toString(), "--plot",
                 file.toString(), "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         try (ClassifierModel saved = ClassifierModel.load(model, DeviceChoice.CPU)) {
@@ -180,7 +165,7 @@ class PlotCommandsTest {
                     ImageIO.read(file.toFile()));
         }
         Path dir = tmp.resolve("eval");
-        run = execute("evaluate", "--model", model.toString(), "--data", dev.toString(), "--plot", dir.toString(),
+        run = Cli.run("evaluate", "--model", model.toString(), "--data", dev.toString(), "--plot", dir.toString(),
                 "--attack-epsilon", "5", "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         JsonArray plots = JsonParser.parseString(run.out()).getAsJsonObject().getAsJsonArray("plots");

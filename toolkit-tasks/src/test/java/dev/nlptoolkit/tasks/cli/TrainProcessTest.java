@@ -154,7 +154,7 @@ class TrainProcessTest {
         Process toStop = start(stopped);
         awaitCheckpoint(toStop, stopped, STOP_AFTER_STEP);
         // While it runs, the output directory is locked: a second run says who holds it.
-        Cli.Execution second = Cli.run(arguments(stopped));
+        Execution second = Cli.run(arguments(stopped));
         assertEquals(ToolkitCli.EXIT_USER_ERROR, second.status(), second.err());
         assertTrue(second.err().contains("is in use by another run") && second.err().contains(
                 "\"pid\":" + toStop.pid()), second.err());
@@ -175,14 +175,14 @@ class TrainProcessTest {
         // Resuming with another batch size, or other data, is refused naming the difference.
         List<String> otherBatchSize = arguments(reference, "--resume");
         otherBatchSize.set(otherBatchSize.indexOf("--batch-size") + 1, "8");
-        Cli.Execution otherBatch = Cli.run(otherBatchSize);
+        Execution otherBatch = Cli.run(otherBatchSize);
         assertEquals(ToolkitCli.EXIT_USER_ERROR, otherBatch.status(), otherBatch.err());
         assertTrue(otherBatch.err().contains("batch_size was 16, now 8"), otherBatch.err());
         List<String> fewer = Files.readAllLines(train);
         Path otherTrain = Files.write(dir.resolve("fewer.tsv"), fewer.subList(0, fewer.size() - 1));
         List<String> otherData = arguments(reference, "--resume");
         otherData.set(otherData.indexOf(train.toString()), otherTrain.toString());
-        Cli.Execution changed = Cli.run(otherData);
+        Execution changed = Cli.run(otherData);
         assertEquals(ToolkitCli.EXIT_USER_ERROR, changed.status(), changed.err());
         assertTrue(changed.err().contains("train_data was " + TRAIN + " examples"), changed.err());
     }

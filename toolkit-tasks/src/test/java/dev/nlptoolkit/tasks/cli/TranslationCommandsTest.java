@@ -51,7 +51,7 @@ class TranslationCommandsTest {
                 "Nur ein Ziel.\n\n" + OVERLONG + "\n");
         Path[] dev = TinyCorpus.write(shared, "dev", pairs.subList(0, 8), "", "");
         model = shared.resolve("model");
-        Execution run = Execution.of("train-translator", "--train-src", files[0].toString(), "--train-tgt",
+        Execution run = Cli.run("train-translator", "--train-src", files[0].toString(), "--train-tgt",
                 files[1].toString(), "--dev-src", dev[0].toString(), "--dev-tgt", dev[1].toString(), "--model",
                 "transformer", "--out", model.toString(), "--vocab-size", "300", "--max-tokens", "600", "--max-steps", "4", "--evaluate-every", "2", "--warmup-steps", "2",
                 "--average-last", "2", "--model-config", TinyCorpus.tinyTransformer().toString(), "--threads", "1",
@@ -89,7 +89,7 @@ class TranslationCommandsTest {
     void translateKeepsLineCountAndEmptyLines() throws Exception {
         Path in = Files.writeString(tmp.resolve("src.txt"), String.join("\n", INPUT) + "\n");
         Path out = tmp.resolve("hyp.txt");
-        Execution run = Execution.of("translate", "--model", model.toString(), "--input", in.toString(), "--output",
+        Execution run = Cli.run("translate", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--beam", "2", "--max-len-a", "0", "--max-len-b", "6", "--threads", "1");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(out);
@@ -117,7 +117,7 @@ class TranslationCommandsTest {
     void nbestPrintsIndexScoreAndTextBestFirst() throws Exception {
         Path in = Files.writeString(tmp.resolve("src.txt"), String.join("\n", INPUT) + "\n");
         Path out = tmp.resolve("nbest.txt");
-        Execution run = Execution.of("translate", "--model", model.toString(), "--input", in.toString(), "--output",
+        Execution run = Cli.run("translate", "--model", model.toString(), "--input", in.toString(), "--output",
                 out.toString(), "--beam", "3", "--nbest", "3", "--max-len-a", "0", "--max-len-b", "5");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(out);
@@ -148,7 +148,7 @@ class TranslationCommandsTest {
     void attentionOutHasARowPerTargetTokenAndAColumnPerSourceToken() throws Exception {
         Path in = Files.writeString(tmp.resolve("src.txt"), "A man is riding a bike.\n\n");
         Path attention = tmp.resolve("attention.jsonl");
-        Execution run = Execution.of("translate", "--model", model.toString(), "--input", in.toString(), "--output",
+        Execution run = Cli.run("translate", "--model", model.toString(), "--input", in.toString(), "--output",
                 tmp.resolve("hyp.txt").toString(), "--attention-out", attention.toString(), "--max-len-b", "5");
         assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
         List<String> lines = Files.readAllLines(attention);
@@ -173,7 +173,7 @@ class TranslationCommandsTest {
     void mismatchedLineCountsExitTwoNamingBothFilesAndCounts() throws Exception {
         Path en = Files.writeString(tmp.resolve("a.en"), "one\ntwo\nthree\n");
         Path de = Files.writeString(tmp.resolve("a.de"), "eins\nzwei\n");
-        Execution run = Execution.of("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
+        Execution run = Cli.run("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
                 "--model", "transformer", "--out", tmp.resolve("m").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status(), run.err());
         assertTrue(run.err().contains(de + " has 2 lines but " + en + " has 3"), run.err());
@@ -185,18 +185,18 @@ class TranslationCommandsTest {
         Path en = Files.writeString(tmp.resolve("b.en"), "one\ntwo\nthree\n");
         Path de = Files.write(tmp.resolve("b.de"), new byte[] {'e', 'i', 'n', 's', '\n', 'z', (byte) 0xff, '\n',
             'd', 'r', 'e', 'i', '\n'});
-        Execution train = Execution.of("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
+        Execution train = Cli.run("train-translator", "--train-src", en.toString(), "--train-tgt", de.toString(),
                 "--model", "lstm-attention", "--out", tmp.resolve("m").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, train.status(), train.err());
         assertTrue(train.err().contains(de + ":2: is not valid UTF-8"), train.err());
-        Execution translate = Execution.of("translate", "--model", model.toString(), "--input", de.toString());
+        Execution translate = Cli.run("translate", "--model", model.toString(), "--input", de.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, translate.status(), translate.err());
         assertTrue(translate.err().contains(de + ":2: is not valid UTF-8"), translate.err());
     }
 
     @Test
     void badDecodingOptionsExitTwo() {
-        Execution run = Execution.of("translate", "--model", model.toString(), "--beam", "2", "--nbest", "3");
+        Execution run = Cli.run("translate", "--model", model.toString(), "--beam", "2", "--nbest", "3");
         assertEquals(ToolkitCli.EXIT_USER_ERROR, run.status(), run.err());
         assertTrue(run.err().contains("nbest must be in [1, beam = 2]"), run.err());
     }
