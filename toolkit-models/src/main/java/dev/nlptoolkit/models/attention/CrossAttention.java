@@ -47,6 +47,18 @@ public final class CrossAttention extends MultiHeadAttentionBase {
     public AttentionOutput attend(
             ParameterStore ps, NDArray query, KeyValue memory, NDArray keyMask, boolean training) {
         NDArray visible = keyMask == null ? null : ScaledDotProductAttention.keyVisibility(keyMask);
+        return attendVisible(ps, query, memory, visible, training);
+    }
+
+    /**
+     * Attends {@code query} (B, Tq, E) to already projected keys/values under a mask prepared once
+     * for many calls, as a decoder's steps share one memory mask.
+     *
+     * @param visible broadcastable to (B, N, Tq, Tk): boolean, true where a key may be attended, or
+     *     its {@link ScaledDotProductAttention#additiveMask} form; null when nothing is padded
+     */
+    public AttentionOutput attendVisible(
+            ParameterStore ps, NDArray query, KeyValue memory, NDArray visible, boolean training) {
         return attendHeads(ps, projectQuery(ps, query, training), memory, visible, training);
     }
 

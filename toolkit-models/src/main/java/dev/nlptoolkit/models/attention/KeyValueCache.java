@@ -71,7 +71,7 @@ public final class KeyValueCache {
         } else if (length + added > capacity()) {
             grow(Math.max(2 * capacity(), length + added));
         }
-        NDIndex slot = new NDIndex(":, :, {}:{}", length, length + added);
+        NDIndex slot = NDIndex.sliceAxis(TIME_AXIS, length, length + added);
         keys.set(slot, next.key());
         values.set(slot, next.value());
         length += added;
@@ -86,7 +86,7 @@ public final class KeyValueCache {
 
     private NDArray copyInto(NDArray old, Shape bigger) {
         NDArray grown = owner.zeros(bigger, old.getDataType(), old.getDevice());
-        NDIndex filled = new NDIndex(":, :, 0:{}", length);
+        NDIndex filled = NDIndex.sliceAxis(TIME_AXIS, 0, length);
         try (NDManager scope = owner.newSubManager()) {
             grown.set(filled, old.get(scope, filled));
         }
@@ -102,7 +102,7 @@ public final class KeyValueCache {
         if (keys == null) {
             throw new IllegalStateException("the cache is empty: append positions before reading it");
         }
-        NDIndex filled = new NDIndex(":, :, 0:{}", length);
+        NDIndex filled = NDIndex.sliceAxis(TIME_AXIS, 0, length);
         return new KeyValue(keys.get(manager, filled), values.get(manager, filled));
     }
 

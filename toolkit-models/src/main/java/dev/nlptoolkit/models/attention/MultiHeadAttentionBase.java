@@ -37,6 +37,9 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
     private final Parameter inProjWeight;
     private final Parameter inProjBias;
     private final Linear outProj;
+    /** Rows of in_proj for the query, and for the key and value: built once, not parsed per call. */
+    private final NDIndex queryRows;
+    private final NDIndex keyValueRows;
 
     MultiHeadAttentionBase(BaseBuilder<?> builder) {
         super(VERSION);
@@ -49,6 +52,8 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
         inProjBias = addParameter(
                 Parameter.builder().setName("in_proj_bias").setType(Parameter.Type.BIAS).build());
         outProj = addChildBlock("out_proj", Linear.builder().setUnits(embedDim).build());
+        queryRows = new NDIndex().addSliceDim(0, embedDim);
+        keyValueRows = new NDIndex().addSliceDim(embedDim, (long) PROJECTIONS * embedDim);
     }
 
     public int getEmbedDim() {
@@ -59,23 +64,39 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
         return heads;
     }
 
+    /** Queries and keys/values projected from one sequence, each split into heads (B, N, T, H). */
+    record Projected(NDArray query, KeyValue keyValue) {}
+
     /** Projects {@code x} (B, T, E) with W_q and splits heads: (B, N, T, H). */
     NDArray projectQuery(ParameterStore ps, NDArray x, boolean training) {
-        return ScaledDotProductAttention.splitHeads(project(ps, x, 0, embedDim, training), heads);
+        return ScaledDotProductAttention.splitHeads(project(ps, x, queryRows, training), heads);
     }
 
     /** Projects {@code x} (B, T, E) with W_k and W_v and splits heads: two (B, N, T, H). */
     KeyValue projectKeyValue(ParameterStore ps, NDArray x, boolean training) {
         // (B, T, 2E) -> 2 x (B, T, E); split takes no negative axis on PyTorch
-        NDList kv = project(ps, x, embedDim, PROJECTIONS * embedDim, training).split(2, 2);
+        NDList kv = project(ps, x, keyValueRows, training).split(2, 2);
         return new KeyValue(
                 ScaledDotProductAttention.splitHeads(kv.get(0), heads),
                 ScaledDotProductAttention.splitHeads(kv.get(1), heads));
     }
 
-    private NDArray project(ParameterStore ps, NDArray x, int fromRow, int toRow, boolean training) {
+    /**
+     * Projects {@code x} (B, T, E) with all of in_proj in one product, as torch's self-attention does
+     * (no slicing of the weights, one (B T, E) x (E, 3E) product instead of two), and splits heads.
+     */
+    Projected projectAll(ParameterStore ps, NDArray x, boolean training) {
+        NDArray w = ps.getValue(inProjWeight, x.getDevice(), training);
+        NDArray b = ps.getValue(inProjBias, x.getDevice(), training);
+        // (B, T, 3E) -> 3 x (B, T, E)
+        NDList qkv = Linears.linear(x, w, b).split(PROJECTIONS, 2);
+        return new Projected(ScaledDotProductAttention.splitHeads(qkv.get(0), heads), new KeyValue(
+                ScaledDotProductAttention.splitHeads(qkv.get(1), heads),
+                ScaledDotProductAttention.splitHeads(qkv.get(2), heads)));
+    }
+
+    private NDArray project(ParameterStore ps, NDArray x, NDIndex rows, boolean training) {
         // the slices go to x's manager: in the parameters' they would pile up, one pair per call
-        NDIndex rows = new NDIndex("{}:{}", fromRow, toRow);
         NDArray w = ps.getValue(inProjWeight, x.getDevice(), training).get(x.getManager(), rows);
         NDArray b = ps.getValue(inProjBias, x.getDevice(), training).get(x.getManager(), rows);
         return Linears.linear(x, w, b);
@@ -84,7 +105,8 @@ abstract class MultiHeadAttentionBase extends AbstractBlock {
     /**
      * Attention of projected queries (B, N, Tq, H) over projected keys/values, then out_proj.
      *
-     * @param visible boolean broadcastable to (B, N, Tq, Tk), or null
+     * @param visible broadcastable to (B, N, Tq, Tk), boolean or additive (see
+     *     {@link ScaledDotProductAttention#apply}), or null
      * @return output (B, Tq, E) and per-head probabilities (B, N, Tq, Tk)
      */
     AttentionOutput attendHeads(

@@ -31,8 +31,9 @@ public final class ScaledDotProductAttention {
      * @param query (B, N, Tq, H)
      * @param key (B, N, Tk, H)
      * @param value (B, N, Tk, H)
-     * @param visible boolean, broadcastable to (B, N, Tq, Tk), true where a query may see a key; null
-     *     for no mask
+     * @param visible broadcastable to (B, N, Tq, Tk): boolean, true where a query may see a key, or its
+     *     {@link #additiveMask} form (as {@code torch.nn.functional.scaled_dot_product_attention}'s
+     *     {@code attn_mask}); null for no mask
      * @param dropout probability of dropping an attention weight while training
      */
     public static Result apply(
@@ -53,14 +54,18 @@ public final class ScaledDotProductAttention {
      * the shared normalisation of every attention in the toolkit (dot-product, additive, pooling).
      *
      * @param scores (..., Tk)
-     * @param visible boolean, broadcastable to {@code scores}, true where a key may be attended; null
-     *     for no mask
+     * @param visible broadcastable to {@code scores}: boolean, true where a key may be attended, or
+     *     already in {@link #additiveMask} form (a caller that applies one mask many times, such as a
+     *     decoder's cross-attention at every step, converts it once); null for no mask
      */
     public static NDArray maskedSoftmax(NDArray scores, NDArray visible) {
         if (visible == null) {
             return scores.softmax(-1);
         }
-        return scores.add(additiveMask(visible, scores.getDataType())).softmax(-1);
+        NDArray additive = visible.getDataType() == DataType.BOOLEAN
+                ? additiveMask(visible, scores.getDataType())
+                : visible;
+        return scores.add(additive).softmax(-1);
     }
 
     /**
@@ -75,6 +80,20 @@ public final class ScaledDotProductAttention {
     public static NDArray additiveMask(NDArray visible, DataType dataType) {
         // (1 - visible) * MASK_VALUE: 0 * MASK_VALUE is -0, 1 * MASK_VALUE is MASK_VALUE
         return visible.logicalNot().toType(dataType, false).muli(MASK_VALUE);
+    }
+
+    /**
+     * The additive key mask (B, 1, 1, Tk) of a padding mask {@code attentionMask} (B, Tk), nonzero for
+     * real tokens, for callers that apply one mask in many layers or steps; null when no key is padding,
+     * since adding -0 everywhere changes no score (transformers drops such a mask for SDPA too).
+     */
+    public static NDArray keyMask(NDArray attentionMask, DataType dataType) {
+        try (NDArray padding = attentionMask.eq(0); NDArray any = padding.any()) {
+            if (!any.getBoolean()) {
+                return null;
+            }
+        }
+        return additiveMask(keyVisibility(attentionMask), dataType);
     }
 
     /** (B, T, E) -> (B, N, T, H). */

@@ -44,11 +44,9 @@ public final class SelfAttention extends MultiHeadAttentionBase {
             throw new IllegalArgumentException(
                     "SelfAttention takes AttentionInput.selfAttention(x, mask); use CrossAttention for keys from another sequence");
         }
-        NDArray x = input.query();
-        NDArray query = projectQuery(ps, x, training);
-        KeyValue current = projectKeyValue(ps, x, training);
-        KeyValue all = past == null ? current : past.append(current);
-        return new Step(attendHeads(ps, query, all, input.visibility(all.length()), training), all);
+        Projected current = projectAll(ps, input.query(), training);
+        KeyValue all = past == null ? current.keyValue() : past.append(current.keyValue());
+        return new Step(attendHeads(ps, current.query(), all, input.visibility(all.length()), training), all);
     }
 
     /**
@@ -64,10 +62,10 @@ public final class SelfAttention extends MultiHeadAttentionBase {
                     + " CrossAttention for keys from another sequence");
         }
         NDArray x = input.query();
-        NDArray query = projectQuery(ps, x, training);
-        cache.append(projectKeyValue(ps, x, training));
+        Projected current = projectAll(ps, x, training);
+        cache.append(current.keyValue());
         KeyValue all = cache.view(x.getManager());
-        return attendHeads(ps, query, all, input.visibility(all.length()), training);
+        return attendHeads(ps, current.query(), all, input.visibility(all.length()), training);
     }
 
     @Override

@@ -32,7 +32,7 @@ public final class BertAttention extends AbstractBlock {
 
     /**
      * @param hidden (B, T, E)
-     * @param visible boolean (B, 1, 1, T), true for real keys
+     * @param visible (B, 1, 1, T): boolean, true for real keys, or its additive form
      */
     public BertAttentionResult attend(
             ParameterStore parameterStore, NDArray hidden, NDArray visible, boolean training) {

@@ -38,7 +38,7 @@ public final class BertEncoder extends AbstractBlock {
 
     /**
      * @param embedded the embedding output (B, T, E)
-     * @param visible boolean (B, 1, 1, T), true for real keys
+     * @param visible (B, 1, 1, T): boolean, true for real keys, or its additive form
      * @param extras which of the hidden states (embedded first) and attention maps to keep
      */
     public Result encode(ParameterStore parameterStore, NDArray embedded, NDArray visible, boolean training,

@@ -34,7 +34,7 @@ public final class BertLayer extends AbstractBlock {
 
     /**
      * @param hidden (B, T, E)
-     * @param visible boolean (B, 1, 1, T), true for real keys
+     * @param visible (B, 1, 1, T): boolean, true for real keys, or its additive form
      */
     public BertAttentionResult apply(
             ParameterStore parameterStore, NDArray hidden, NDArray visible, boolean training) {

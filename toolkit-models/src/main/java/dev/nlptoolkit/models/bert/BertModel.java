@@ -91,8 +91,8 @@ public final class BertModel extends AbstractBlock {
             ParameterStore parameterStore, NDArray words, BertInput input, boolean training, Extra... extras) {
         Set<Extra> requested = extras.length == 0 ? EnumSet.noneOf(Extra.class) : EnumSet.copyOf(List.of(extras));
         NDArray embedded = embeddings.fromWordEmbeddings(parameterStore, words, input.tokenTypeIds(), training);
-        // (B, T) -> (B, 1, 1, T)
-        NDArray visible = ScaledDotProductAttention.keyVisibility(input.attentionMask());
+        // (B, T) -> (B, 1, 1, T), in additive form once for all layers; null when nothing is padded
+        NDArray visible = ScaledDotProductAttention.keyMask(input.attentionMask(), embedded.getDataType());
         BertEncoder.Result encoded = encoder.encode(parameterStore, embedded, visible, training, requested);
         NDArray pooled = pooler.forward(parameterStore, new NDList(encoded.lastHiddenState()), training)
                 .singletonOrThrow();

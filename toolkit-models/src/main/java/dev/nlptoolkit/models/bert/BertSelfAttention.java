@@ -49,7 +49,8 @@ public final class BertSelfAttention extends AbstractBlock {
 
     /**
      * @param hidden (B, T, E)
-     * @param visible boolean (B, 1, 1, T), true for real keys ({@link ScaledDotProductAttention#keyVisibility})
+     * @param visible (B, 1, 1, T): boolean, true for real keys ({@link ScaledDotProductAttention#keyVisibility}),
+     *     or its additive form ({@link ScaledDotProductAttention#additiveMask})
      */
     public BertAttentionResult attend(
             ParameterStore parameterStore, NDArray hidden, NDArray visible, boolean training) {

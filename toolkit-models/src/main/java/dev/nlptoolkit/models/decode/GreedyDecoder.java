@@ -52,7 +52,7 @@ public final class GreedyDecoder implements SequenceDecoder {
                     int rows = active.size();
                     int[] next = new int[rows];
                     float[] nextLogProbability = new float[rows];
-                    float[] eosLogProbability;
+                    float[] eosLogProbability = null;
                     float[] attention = null;
                     long sourceWidth = encoded.sourceLength();
                     try (NDManager step = scope.newSubManager()) {
@@ -68,8 +68,11 @@ public final class GreedyDecoder implements SequenceDecoder {
                         NDArray best = logProbabilities.argMax(Search.VOCAB_AXIS);
                         long[] bestIds = best.toLongArray();
                         float[] bestValues = logProbabilities.gather(best.expandDims(1), 1).squeeze(1).toFloatArray();
-                        // read before the bans: a length limit below the minimum length still forces eos
-                        eosLogProbability = unbanned.get(":, {}", options.eosId()).toFloatArray();
+                        // read before the bans: a length limit below the minimum length still forces eos;
+                        // only at steps where some row reaches its limit (one read to the host fewer a step)
+                        if (reachesLimit(active, limits, t)) {
+                            eosLogProbability = unbanned.get(":, {}", options.eosId()).toFloatArray();
+                        }
                         for (int r = 0; r < rows; r++) {
                             next[r] = (int) bestIds[r];
                             nextLogProbability[r] = bestValues[r];
@@ -117,5 +120,15 @@ public final class GreedyDecoder implements SequenceDecoder {
             out.add(List.of(h));
         }
         return out;
+    }
+
+    /** Whether a sentence of {@code active} is at its length limit at step {@code t}, where eos is forced. */
+    private static boolean reachesLimit(List<Integer> active, int[] limits, int t) {
+        for (int sentence : active) {
+            if (t >= limits[sentence]) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -113,8 +113,25 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
     /** ids (B, T) -> dropout(scale * embedding + positions from {@code offset}) (B, T, E). */
     private NDArray embed(ParameterStore ps, TokenEmbedding table, LearnedPositionalEmbedding learned, NDArray ids,
             long offset, boolean training) {
+        return embed(ps, table, learned, ids, offset, null, training);
+    }
+
+    /**
+     * As {@link #embed(ParameterStore, TokenEmbedding, LearnedPositionalEmbedding, NDArray, long, boolean)},
+     * with sinusoidal positions read from {@code positions} (rows from position 0, at least offset + T of
+     * them), made once for many decoding steps; null makes the rows here.
+     */
+    private NDArray embed(ParameterStore ps, TokenEmbedding table, LearnedPositionalEmbedding learned, NDArray ids,
+            long offset, NDArray positions, boolean training) {
         NDArray x = NativeArrays.mul(table.embed(ps, ids, training), embeddingScale);
-        x = learned == null ? sinusoidal.encode(x, offset) : learned.encode(ps, x, offset, training);
+        if (learned != null) {
+            x = learned.encode(ps, x, offset, training);
+        } else if (positions != null) {
+            long length = ids.getShape().get(TIME_AXIS);
+            x = x.add(positions.get(x.getManager(), new NDIndex().addSliceDim(offset, offset + length)));
+        } else {
+            x = sinusoidal.encode(x, offset);
+        }
         return dropout.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
@@ -148,7 +165,8 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
     @Override
     public DecoderCache startDecoding(ParameterStore ps, EncoderOutput encoded, int capacity) {
         NDManager owner = encoded.memory().getManager().newSubManager();
-        return new Cache(decoder.start(ps, encoded.memory(), encoded.mask(), owner, capacity, false));
+        return new Cache(decoder.start(ps, encoded.memory(), encoded.mask(), owner, capacity, false),
+                sinusoidal == null ? 0 : Math.max(capacity, 1), encoded.memory().getDataType());
     }
 
     @Override
@@ -156,31 +174,67 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
         Cache cache = (Cache) decoderCache;
         DecoderState state = cache.state;
         // (B') -> (B', 1) -> (B', 1, E)
+        NDArray positions = sinusoidal == null ? null : cache.positions(state.length() + 1);
         NDArray y = embed(ps, targetEmbedding, targetPositions, lastTokens.expandDims(TIME_AXIS), state.length(),
-                false);
+                positions, false);
         TransformerDecoder.Step step = decoder.step(ps, y, state, false);
-        // (B', N, 1, S) -> (B', S): averaged over heads
-        NDArray alignment = step.memoryAttention().mean(new int[] {HEAD_AXIS}).squeeze(TIME_AXIS);
-        cache.setAttention(alignment);
+        cache.setAttention(step.memoryAttention());
         // (B', 1, E) -> (B', V)
         return project(ps, step.output().squeeze(TIME_AXIS), false);
     }
 
-    /** The Transformer's {@link DecoderCache}: the decoder state and the latest alignment, in the state's owner. */
-    private static final class Cache implements DecoderCache {
+    /**
+     * The Transformer's {@link DecoderCache}: the decoder state, the latest alignment and the sinusoidal
+     * positions of the steps (one table instead of a dozen operators per step), in the state's owner.
+     */
+    private final class Cache implements DecoderCache {
         private final DecoderState state;
+        private final DataType dataType;
+        private long positionRows;
+        private NDArray positions;
+        /** The last step's cross-attention per head (B', N, 1, S), and its head average once asked for. */
+        private NDArray headAttention;
         private NDArray attention;
 
-        Cache(DecoderState state) {
+        /** @param positionRows the sinusoidal rows to make up front, 0 for learned positions */
+        Cache(DecoderState state, long positionRows, DataType dataType) {
             this.state = state;
+            this.dataType = dataType;
+            this.positionRows = positionRows;
         }
 
-        void setAttention(NDArray weights) {
+        /** The sinusoidal encodings (R, E) of positions 0 .. R - 1, R >= {@code rows}, doubling R when short. */
+        NDArray positions(long rows) {
+            if (positions == null || positions.getShape().get(0) < rows) {
+                positionRows = Math.max(rows, positions == null ? positionRows : 2 * positionRows);
+                try (NDManager scope = state.owner().newSubManager()) {
+                    NDArray table = SinusoidalPositionalEncoding.table(scope, 0, positionRows, config.embeddingSize())
+                            .toType(dataType, false);
+                    table.attach(state.owner());
+                    if (positions != null) {
+                        positions.close();
+                    }
+                    positions = table;
+                }
+            }
+            return positions;
+        }
+
+        void setAttention(NDArray headWeights) {
+            closeAttention();
+            headWeights.attach(state.owner());
+            headAttention = headWeights;
+        }
+
+        private void closeAttention() {
+            if (headAttention != null) {
+                headAttention.close();
+                headAttention = null;
+            }
             if (attention != null) {
                 attention.close();
+                attention = null;
             }
-            weights.attach(state.owner());
-            attention = weights;
         }
 
         @Override
@@ -196,15 +250,20 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
         @Override
         public void reorder(NDArray order) {
             state.reorder(order);
-            if (attention != null) {
-                NDArray old = attention;
-                attention = old.get(state.owner(), new NDIndex("{}", order));
-                old.close();
+            if (headAttention != null) {
+                NDArray kept = headAttention.get(state.owner(), new NDIndex("{}", order));
+                closeAttention();
+                headAttention = kept;
             }
         }
 
+        /** Averaged over heads here, not at every step: most searches never ask for the alignment. */
         @Override
         public NDArray lastAttention() {
+            if (attention == null && headAttention != null) {
+                // (B', N, 1, S) -> (B', S), in the owner, as the per-head weights are
+                attention = headAttention.mean(new int[] {HEAD_AXIS}).squeeze(TIME_AXIS);
+            }
             return attention;
         }
 

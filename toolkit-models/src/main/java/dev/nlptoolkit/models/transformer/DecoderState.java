@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 
 import dev.nlptoolkit.models.attention.KeyValue;
 import dev.nlptoolkit.models.attention.KeyValueCache;
+import dev.nlptoolkit.models.attention.ScaledDotProductAttention;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,8 @@ public final class DecoderState implements AutoCloseable {
     private final List<KeyValueCache> selfAttention;
     private final List<KeyValue> memory;
     private NDArray memoryMask;
+    /** The memory mask in additive form (B, 1, 1, S), made once for every step's cross-attention. */
+    private NDArray memoryVisibility;
 
     /**
      * @param owner holds the caches and the memory; {@link #close} closes it
@@ -43,6 +47,9 @@ public final class DecoderState implements AutoCloseable {
             selfAttention.add(KeyValueCache.create(owner, capacity));
         }
         memoryArrays().attach(owner);
+        memoryVisibility = memoryMask == null
+                ? null
+                : additiveVisibility(memoryMask, memory.get(0).key().getDataType(), owner);
     }
 
     /** t, the number of positions decoded so far. */
@@ -63,6 +70,25 @@ public final class DecoderState implements AutoCloseable {
     /** The memory mask (B, S), or null. */
     public NDArray memoryMask() {
         return memoryMask;
+    }
+
+    /**
+     * The memory mask as cross-attention applies it: (B, 1, 1, S), -0 at real tokens and
+     * {@link ScaledDotProductAttention#MASK_VALUE} at padding; null when no source token is padding.
+     */
+    public NDArray memoryVisibility() {
+        return memoryVisibility;
+    }
+
+    private static NDArray additiveVisibility(NDArray mask, DataType dataType, NDManager owner) {
+        try (NDManager scope = owner.newSubManager()) {
+            scope.tempAttachAll(new NDList(mask));
+            NDArray additive = ScaledDotProductAttention.keyMask(mask, dataType);
+            if (additive != null) {
+                additive.attach(owner);
+            }
+            return additive;
+        }
     }
 
     /** The manager every array of the state lives in. */
@@ -88,6 +114,9 @@ public final class DecoderState implements AutoCloseable {
         if (memoryMask != null) {
             arrays.add(memoryMask);
         }
+        if (memoryVisibility != null) {
+            arrays.add(memoryVisibility);
+        }
         return arrays;
     }
 
@@ -110,6 +139,11 @@ public final class DecoderState implements AutoCloseable {
         if (memoryMask != null) {
             NDArray old = memoryMask;
             memoryMask = old.get(owner, rows);
+            old.close();
+        }
+        if (memoryVisibility != null) {
+            NDArray old = memoryVisibility;
+            memoryVisibility = old.get(owner, rows);
             old.close();
         }
     }

@@ -103,7 +103,8 @@ public final class TransformerDecoder extends AbstractBlock {
             scope.tempAttachAll(state.memoryArrays());
             AttentionOutput x = new AttentionOutput(target, null);
             for (int i = 0; i < layers.size(); i++) {
-                x = layers.get(i).step(ps, x.output(), state.cache(i), state.memory(i), state.memoryMask(), training);
+                x = layers.get(i).step(ps, x.output(), state.cache(i), state.memory(i), state.memoryVisibility(),
+                        training);
             }
             NDArray out = finalNorm(ps, x.output(), training);
             NDList kept = new NDList(out, x.weights());

@@ -85,18 +85,19 @@ public final class TransformerDecoderLayer extends AbstractBlock {
      *
      * @param cache self-attention keys/values of the earlier positions (empty at the first step)
      * @param memory this layer's projected memory (see {@link #projectMemory})
-     * @param memoryMask (B, S), nonzero for real tokens, or null
+     * @param memoryVisibility which memory positions are visible, broadcastable to (B, N, Tq, S): boolean
+     *     or additive ({@link DecoderState#memoryVisibility}), or null
      * @return the output (B, Tq, E) and the cross-attention probabilities (B, N, Tq, S)
      */
     public AttentionOutput step(ParameterStore ps, NDArray target, KeyValueCache cache, KeyValue memory,
-            NDArray memoryMask, boolean training) {
+            NDArray memoryVisibility, boolean training) {
         NDArray h = Sublayers.sublayerInput(ps, target, norm1, config, training);
         AttentionOutput self = selfAttn.step(ps, AttentionInput.selfAttention(h, null).withCausalMask(), cache,
                 training);
         NDArray x = Sublayers.residualOutput(ps, target, self.output(), norm1, config, training);
         NDArray[] crossWeights = new NDArray[1];
         NDArray out = crossAndFeedForward(ps, x, q -> {
-            AttentionOutput cross = multiheadAttn.attend(ps, q, memory, memoryMask, training);
+            AttentionOutput cross = multiheadAttn.attendVisible(ps, q, memory, memoryVisibility, training);
             crossWeights[0] = cross.weights();
             return cross.output();
         }, training);

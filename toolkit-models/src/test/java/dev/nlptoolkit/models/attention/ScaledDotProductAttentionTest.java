@@ -2,6 +2,7 @@ package dev.nlptoolkit.models.attention;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
-/** The additive mask of {@link ScaledDotProductAttention#maskedSoftmax}: the same weights a select would give. */
+/**
+ * The additive mask of {@link ScaledDotProductAttention#maskedSoftmax}: the same weights a select would give,
+ * whether the caller passes the boolean mask or its additive form.
+ */
 class ScaledDotProductAttentionTest {
 
     @Test
@@ -45,6 +49,41 @@ class ScaledDotProductAttentionTest {
             assertArrayEquals(scores.get("1, :, :, :5").softmax(-1).toFloatArray(),
                     weights.get("1, :, :, :5").toFloatArray(), 1e-7f);
             assertEquals(0f, weights.get("1, :, :, 5:").abs().max().getFloat());
+        }
+    }
+
+    @Test
+    void aMaskGivenInAdditiveFormGivesTheBooleanMasksWeightsBitForBit() {
+        Engine.getInstance().setRandomSeed(12);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray query = manager.randomNormal(new Shape(2, 3, 4, 8));
+            NDArray key = manager.randomNormal(new Shape(2, 3, 6, 8));
+            NDArray value = manager.randomNormal(new Shape(2, 3, 6, 8));
+            NDArray visible = manager.create(new boolean[] {true, true, true, true, false, false,
+                true, false, true, true, true, true}).reshape(2, 1, 1, 6);
+            ScaledDotProductAttention.Result fromBoolean =
+                    ScaledDotProductAttention.apply(query, key, value, visible, 0f, false);
+            // as a decoder's steps pass the memory mask, converted once
+            ScaledDotProductAttention.Result fromAdditive = ScaledDotProductAttention.apply(query, key, value,
+                    ScaledDotProductAttention.additiveMask(visible, DataType.FLOAT32), 0f, false);
+            assertArrayEquals(fromBoolean.probabilities().toFloatArray(), fromAdditive.probabilities().toFloatArray());
+            assertArrayEquals(fromBoolean.output().toFloatArray(), fromAdditive.output().toFloatArray());
+            assertEquals(0f, fromAdditive.probabilities().get("1, :, :, 1").abs().max().getFloat(), "hidden key");
+        }
+    }
+
+    @Test
+    void keyMaskIsTheAdditiveFormOfPaddingAndNullWithoutPadding() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray full = manager.create(new long[][] {{1, 1, 1}, {1, 1, 1}});
+            assertNull(ScaledDotProductAttention.keyMask(full, DataType.FLOAT32), "no key is padding");
+            NDArray padded = manager.create(new long[][] {{1, 1, 1}, {1, 1, 0}});
+            NDArray mask = ScaledDotProductAttention.keyMask(padded, DataType.FLOAT32);
+            assertEquals(new Shape(2, 1, 1, 3), mask.getShape());
+            assertArrayEquals(ScaledDotProductAttention.additiveMask(
+                    ScaledDotProductAttention.keyVisibility(padded), DataType.FLOAT32).toFloatArray(),
+                    mask.toFloatArray());
+            assertEquals(ScaledDotProductAttention.MASK_VALUE, mask.getFloat(1, 0, 0, 2));
         }
     }
 
