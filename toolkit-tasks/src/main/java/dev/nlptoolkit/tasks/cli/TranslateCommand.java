@@ -74,6 +74,16 @@ public final class TranslateCommand implements Callable<Integer> {
             description = "See --max-len-a. Default: ${DEFAULT-VALUE}.")
     int maxLenB;
 
+    @Option(names = "--min-len", paramLabel = "N", defaultValue = "0",
+            description = "No output ends before N subwords (eos is banned until then; fairseq's --min-len)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int minLength;
+
+    @Option(names = "--no-cache",
+            description = "Re-decode the whole prefix at every step instead of extending the cached keys and"
+                    + " values: the same output, slower; for checking and timing the cache.")
+    boolean noCache;
+
     @Option(names = "--length-penalty", paramLabel = "ALPHA", defaultValue = "" + DecodeOptions.DEFAULT_LENGTH_PENALTY,
             description = "GNMT length penalty alpha (0: none). Default: ${DEFAULT-VALUE}.")
     float lengthPenalty;
@@ -122,9 +132,14 @@ public final class TranslateCommand implements Callable<Integer> {
     /** Translates {@code --input} (else {@code stdin}) into {@code --output} (else {@code stdout}). */
     public Summary run(InputStream stdin, Writer stdout) throws IOException, CheckpointException {
         DecodeOptions options;
+        if (noCache && attentionOut != null) {
+            throw new UserInputException("--attention-out writes the attention the decoder cache keeps: leave out"
+                    + " --no-cache to write it");
+        }
         try {
             options = DecodeOptions.defaults().withBeam(beam).withNbest(nbest).withLengthPenalty(lengthPenalty)
-                    .withMaxLength(maxLenA, maxLenB).withNoRepeatNgram(noRepeatNgram);
+                    .withMaxLength(maxLenA, maxLenB).withMinLength(minLength).withNoRepeatNgram(noRepeatNgram)
+                    .withIncremental(!noCache);
         } catch (IllegalArgumentException e) {
             throw new UserInputException(e.getMessage(), e);
         }

@@ -22,6 +22,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -192,6 +193,40 @@ class TranslationCommandsTest {
         Execution translate = Cli.run("translate", "--model", model.toString(), "--input", de.toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, translate.status(), translate.err());
         assertTrue(translate.err().contains(de + ":2: is not valid UTF-8"), translate.err());
+    }
+
+    @Test
+    void noCacheTranslatesExactlyAsTheCacheDoes() throws Exception {
+        Path in = Files.writeString(tmp.resolve("src.txt"), String.join("\n", INPUT) + "\n");
+        Path cached = tmp.resolve("cached.txt");
+        Path redecoded = tmp.resolve("redecoded.txt");
+        for (Path out : List.of(cached, redecoded)) {
+            List<String> args = new ArrayList<>(List.of("translate", "--model", model.toString(), "--input",
+                    in.toString(), "--output", out.toString(), "--beam", "2", "--min-len", "3", "--max-len-a", "0",
+                    "--max-len-b", "6", "--threads", "1"));
+            if (out == redecoded) {
+                args.add("--no-cache");
+            }
+            Execution run = Cli.run(args.toArray(String[]::new));
+            assertEquals(ToolkitCli.EXIT_OK, run.status(), run.err());
+        }
+        List<String> lines = Files.readAllLines(cached);
+        assertEquals(lines, Files.readAllLines(redecoded));
+        // --min-len 3: no non-empty source gets an empty translation
+        for (int i = 0; i < INPUT.size(); i++) {
+            assertEquals(INPUT.get(i).isBlank(), lines.get(i).isEmpty(), "line " + (i + 1) + ": " + lines.get(i));
+        }
+    }
+
+    @Test
+    void noCacheWithAttentionOutAndANegativeMinLenExitTwo() {
+        Execution both = Cli.run("translate", "--model", model.toString(), "--no-cache", "--attention-out",
+                tmp.resolve("a.jsonl").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, both.status(), both.err());
+        assertTrue(both.err().contains("leave out --no-cache"), both.err());
+        Execution negative = Cli.run("translate", "--model", model.toString(), "--min-len", "-1");
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, negative.status(), negative.err());
+        assertTrue(negative.err().contains("min length must be 0"), negative.err());
     }
 
     @Test
