@@ -5,6 +5,7 @@
 #
 #   bench/ab_builds.sh [--rounds N] [--threads N] [--steps N] [--warmup N] WORKLOAD JAR...
 #
+# WORKLOAD is a name `./toolkit bench` takes, or translate-greedy-no-cache (as in compare.sh).
 # prints each run's JSON line, then one line per jar: the median cpu_ms and throughput over rounds.
 set -euo pipefail
 
@@ -23,13 +24,18 @@ if [[ $# -lt 2 ]]; then
     exit 2
 fi
 workload="$1"; shift
+# as compare.sh: translate-greedy-no-cache is translate-greedy --no-cache
+args=("$workload")
+if [[ "$workload" == translate-greedy-no-cache ]]; then
+    args=(translate-greedy --no-cache)
+fi
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 export DJL_OFFLINE=true
 for ((r = 1; r <= rounds; r++)); do
     for jar in "$@"; do
         # shellcheck disable=SC2086 # TOOLKIT_JAVA_OPTS holds several words on purpose
-        line="$(java ${TOOLKIT_JAVA_OPTS:-} -jar "$jar" bench "$workload" --threads "$threads" --steps "$steps" \
+        line="$(java ${TOOLKIT_JAVA_OPTS:-} -jar "$jar" bench "${args[@]}" --threads "$threads" --steps "$steps" \
             --warmup "$warmup" 2>/dev/null)"
         echo "$jar $line" | tee -a "$out"
     done

@@ -281,9 +281,16 @@ CPU_NANOS = []  # process CPU time of each timed step, reported as cpu_ms (their
 
 def time_steps(step, args):
     nanos = []
+    last = args.warmup + args.steps - 1
     for i in range(args.warmup + args.steps):
         start, cpu_start = time.perf_counter_ns(), time.process_time_ns()
-        step()
+        if args.profile and i == last:
+            # the last timed step, as `./toolkit bench --profile` traces its last one
+            with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU], record_shapes=True) as prof:
+                step()
+            prof.export_chrome_trace(args.profile)
+        else:
+            step()
         elapsed, cpu = time.perf_counter_ns() - start, time.process_time_ns() - cpu_start
         if i >= args.warmup:
             nanos.append(elapsed)
@@ -421,6 +428,8 @@ def main():
     parser.add_argument("--no-cache", action="store_true",
                         help="translate-greedy: re-decode the whole prefix at every step (no key/value cache)")
     parser.add_argument("--show-config", action="store_true", help="print torch.__config__.show() to stderr")
+    parser.add_argument("--profile", metavar="TRACE.json",
+                        help="write a torch.profiler trace of the last timed step (bench/profile_summary.py reads it)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.show_config:
