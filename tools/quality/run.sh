@@ -2,8 +2,9 @@
 # Reproduces the quality table of README.md on the bundled data, one bar at a time:
 #   tools/quality/run.sh sst2|sst2-adversarial|trec|sms|trec-minilm MINILM_DIR|minilm MINILM_DIR
 #   tools/quality/run.sh holdout-bilstm|holdout-cnn|holdout-cnn-minilm M|holdout-cnn-minilm-static M
+#   tools/quality/run.sh holdout-bilstm-minilm M|holdout-bilstm-minilm-static M
 #   tools/quality/run.sh holdout-minilm M|holdout-minilm-balanced M|summary
-#   tools/quality/run.sh sst2-cnn-minilm M [OPTIONS]|sst2-bilstm-minilm M [OPTIONS]   (e.g. --freeze-embeddings)
+#   tools/quality/run.sh sst2-cnn|sst2-cnn-minilm M [OPTIONS]|sst2-bilstm-minilm M [OPTIONS]   (e.g. --freeze-embeddings)
 # The holdout-* runs split train_5500.label 80/10/10 (tools/quality/split_trec.py): dev for early
 # stopping, test for the figure; each trains seeds 1, 2, 3 and writes <name>-s<seed>.test.json.
 # TOOLKIT overrides the launcher, e.g. TOOLKIT="java -jar runs/quality/toolkit.jar" to keep a fixed
@@ -106,6 +107,14 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
     holdout holdout-cnn-minilm-static --model cnn --init-embeddings "${2:?give the MiniLM model directory}" \
       --freeze-embeddings "${small[@]}"
     ;;
+  holdout-bilstm-minilm)
+    holdout holdout-bilstm-minilm --model bilstm-attention --init-embeddings "${2:?give the MiniLM model directory}" \
+      "${small[@]}"
+    ;;
+  holdout-bilstm-minilm-static)
+    holdout holdout-bilstm-minilm-static --model bilstm-attention \
+      --init-embeddings "${2:?give the MiniLM model directory}" --freeze-embeddings "${small[@]}"
+    ;;
   holdout-minilm)
     holdout holdout-minilm --model bert --init "${2:?give the MiniLM model directory}" "${small[@]}"
     ;;
@@ -116,9 +125,19 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
   sst2-cnn-minilm | sst2-bilstm-minilm)
     model=cnn
     [[ $1 == sst2-bilstm-minilm ]] && model=bilstm-attention
+    # the frozen table (Kim's "static") and other seeds get names of their own, so runs can go side by side
+    name=$1
+    [[ " ${*:3} " == *" --freeze-embeddings "* ]] && name=$name-static
+    [[ " ${*:3} " =~ \ --seed\ ([0-9]+)\  ]] && name=$name-s${BASH_REMATCH[1]}
     "${toolkit[@]}" train-classifier --train datasets/sst2/train.tsv --dev datasets/sst2/dev.tsv \
       --text-column sentence --model "$model" --init-embeddings "${2:?give the MiniLM model directory}" \
-      --out "$out/$1" --max-minutes 10 "${small[@]}" "${@:3}" > "$out/$1.train.json"
+      --out "$out/$name" --max-minutes 10 "${small[@]}" "${@:3}" > "$out/$name.train.json"
+    ;;
+  sst2-cnn)
+    # the CNN from scratch, as sst2 trains bilstm-attention
+    "${toolkit[@]}" train-classifier --train datasets/sst2/train.tsv --dev datasets/sst2/dev.tsv \
+      --text-column sentence --model cnn --out "$out/sst2-cnn" --max-minutes 10 "${small[@]}" \
+      > "$out/sst2-cnn.train.json"
     ;;
   summary)
     # Mean and per-seed test accuracy and macro-F1 of every holdout-* run present.
