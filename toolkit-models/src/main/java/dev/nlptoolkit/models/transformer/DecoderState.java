@@ -17,7 +17,8 @@ import java.util.List;
  * What incremental decoding carries from one step to the next, per layer (fairseq's
  * {@code incremental_state}): the self-attention keys and values of the positions decoded so far
  * (B, N, t, H), appended in place ({@link KeyValueCache}), and the memory's projected keys and values
- * (B, N, S, H), computed once, with the memory mask (B, S).
+ * (B, N, S, H), computed once, with the memory mask in the additive form cross-attention adds
+ * (B, 1, 1, S).
  *
  * <p>Mutable: each {@link TransformerDecoder#step} appends to it, and {@link #reorder} follows a beam
  * search's choice of rows. Every array it holds lives in its owner manager; the arrays it replaces
@@ -28,20 +29,19 @@ public final class DecoderState implements AutoCloseable {
     private final NDManager owner;
     private final List<KeyValueCache> selfAttention;
     private final List<KeyValue> memory;
-    private NDArray memoryMask;
     /** The memory mask in additive form (B, 1, 1, S), made once for every step's cross-attention. */
     private NDArray memoryVisibility;
 
     /**
      * @param owner holds the caches and the memory; {@link #close} closes it
      * @param memory per layer (B, N, S, H), attached to {@code owner} here
-     * @param memoryMask (B, S), nonzero for real tokens, or null; attached to {@code owner}
+     * @param memoryMask (B, S), nonzero for real tokens, or null; the state keeps its additive form, in
+     *     {@code owner}, and leaves the mask itself to the caller
      * @param capacity the positions each cache holds before it first grows
      */
     DecoderState(NDManager owner, List<KeyValue> memory, NDArray memoryMask, int capacity) {
         this.owner = owner;
         this.memory = new ArrayList<>(memory);
-        this.memoryMask = memoryMask;
         selfAttention = new ArrayList<>();
         for (int i = 0; i < memory.size(); i++) {
             selfAttention.add(KeyValueCache.create(owner, capacity));
@@ -65,11 +65,6 @@ public final class DecoderState implements AutoCloseable {
     /** C, the positions the self-attention caches hold before they next grow. */
     public long capacity() {
         return selfAttention.get(0).capacity();
-    }
-
-    /** The memory mask (B, S), or null. */
-    public NDArray memoryMask() {
-        return memoryMask;
     }
 
     /**
@@ -111,9 +106,6 @@ public final class DecoderState implements AutoCloseable {
             arrays.add(kv.key());
             arrays.add(kv.value());
         }
-        if (memoryMask != null) {
-            arrays.add(memoryMask);
-        }
         if (memoryVisibility != null) {
             arrays.add(memoryVisibility);
         }
@@ -135,11 +127,6 @@ public final class DecoderState implements AutoCloseable {
             memory.set(i, new KeyValue(old.key().get(owner, rows), old.value().get(owner, rows)));
             old.key().close();
             old.value().close();
-        }
-        if (memoryMask != null) {
-            NDArray old = memoryMask;
-            memoryMask = old.get(owner, rows);
-            old.close();
         }
         if (memoryVisibility != null) {
             NDArray old = memoryVisibility;

@@ -76,7 +76,7 @@ public final class TransformerDecoder extends AbstractBlock {
     /**
      * The state before the first step, owned by {@code owner}.
      *
-     * @param memoryMask (B, S), nonzero for real tokens, or null; the state keeps a copy
+     * @param memoryMask (B, S), nonzero for real tokens, or null; the state keeps its additive form
      * @param capacity positions the self-attention caches hold before they first grow (e.g. the
      *     longest output expected); they double when full
      */
@@ -86,8 +86,7 @@ public final class TransformerDecoder extends AbstractBlock {
         for (TransformerDecoderLayer layer : layers) {
             projected.add(layer.projectMemory(ps, memory, training).contiguous());
         }
-        NDArray mask = memoryMask == null ? null : memoryMask.duplicate();
-        return new DecoderState(owner, projected, mask, capacity);
+        return new DecoderState(owner, projected, memoryMask, capacity);
     }
 
     /**
