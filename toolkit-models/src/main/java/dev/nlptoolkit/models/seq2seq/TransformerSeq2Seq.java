@@ -166,7 +166,7 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
     public DecoderCache startDecoding(ParameterStore ps, EncoderOutput encoded, int capacity) {
         NDManager owner = encoded.memory().getManager().newSubManager();
         return new Cache(decoder.start(ps, encoded.memory(), encoded.mask(), owner, capacity, false),
-                sinusoidal == null ? 0 : Math.max(capacity, 1), encoded.memory().getDataType());
+                Math.max(capacity, 1), encoded.memory().getDataType());
     }
 
     @Override
@@ -190,25 +190,25 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
     private final class Cache implements DecoderCache {
         private final DecoderState state;
         private final DataType dataType;
-        private long positionRows;
+        /** Rows of the first positions table: the capacity the search asked for. */
+        private final long initialPositionRows;
         private NDArray positions;
         /** The last step's cross-attention per head (B', N, 1, S), and its head average once asked for. */
         private NDArray headAttention;
         private NDArray attention;
 
-        /** @param positionRows the sinusoidal rows to make up front, 0 for learned positions */
-        Cache(DecoderState state, long positionRows, DataType dataType) {
+        Cache(DecoderState state, long initialPositionRows, DataType dataType) {
             this.state = state;
             this.dataType = dataType;
-            this.positionRows = positionRows;
+            this.initialPositionRows = initialPositionRows;
         }
 
         /** The sinusoidal encodings (R, E) of positions 0 .. R - 1, R >= {@code rows}, doubling R when short. */
         NDArray positions(long rows) {
             if (positions == null || positions.getShape().get(0) < rows) {
-                positionRows = Math.max(rows, positions == null ? positionRows : 2 * positionRows);
+                long size = Math.max(rows, positions == null ? initialPositionRows : 2 * positions.getShape().get(0));
                 try (NDManager scope = state.owner().newSubManager()) {
-                    NDArray table = SinusoidalPositionalEncoding.table(scope, 0, positionRows, config.embeddingSize())
+                    NDArray table = SinusoidalPositionalEncoding.table(scope, 0, size, config.embeddingSize())
                             .toType(dataType, false);
                     table.attach(state.owner());
                     if (positions != null) {
