@@ -3,8 +3,10 @@
 #   tools/quality/run.sh sst2|sst2-adversarial|trec|sms|trec-minilm MINILM_DIR|minilm MINILM_DIR
 #   tools/quality/run.sh holdout-bilstm|holdout-cnn|holdout-cnn-minilm M|holdout-cnn-minilm-static M
 #   tools/quality/run.sh holdout-bilstm-minilm M|holdout-bilstm-minilm-static M
+#   tools/quality/run.sh holdout-cnn-minilm M --embedding-lr-scale F|holdout-bilstm-minilm M --embedding-lr-scale F
 #   tools/quality/run.sh holdout-minilm M|holdout-minilm-balanced M|summary
-#   tools/quality/run.sh sst2-cnn|sst2-cnn-minilm M [OPTIONS]|sst2-bilstm-minilm M [OPTIONS]   (e.g. --freeze-embeddings)
+#   tools/quality/run.sh sst2-cnn|sst2-cnn-minilm M [OPTIONS]|sst2-bilstm-minilm M [OPTIONS]
+#     (OPTIONS e.g. --freeze-embeddings, --embedding-lr-scale F, --seed S)
 # The holdout-* runs split train_5500.label 80/10/10 (tools/quality/split_trec.py): dev for early
 # stopping, test for the figure; each trains seeds 1, 2, 3 and writes <name>-s<seed>.test.json.
 # TOOLKIT overrides the launcher, e.g. TOOLKIT="java -jar runs/quality/toolkit.jar" to keep a fixed
@@ -35,6 +37,11 @@ holdout() {
     "${toolkit[@]}" evaluate --model "$out/$name-s$seed" --data "$split/test.label" "${small[@]}" \
       > "$out/$name-s$seed.test.json"
   done
+}
+# scaled OPTIONS...: the run-name suffix for an --embedding-lr-scale among OPTIONS ("-elr0.1"), else none.
+scaled() {
+  [[ " $* " =~ \ --embedding-lr-scale\ ([^ ]+)\  ]] && echo "-elr${BASH_REMATCH[1]}"
+  return 0
 }
 # The attack's L2 budget, in embedding units, for both training and evaluation.
 epsilon=2
@@ -96,8 +103,8 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
     holdout holdout-cnn --model cnn "${small[@]}"
     ;;
   holdout-cnn-minilm)
-    holdout holdout-cnn-minilm --model cnn --init-embeddings "${2:?give the MiniLM model directory}" \
-      "${small[@]}"
+    holdout "holdout-cnn-minilm$(scaled "${@:3}")" --model cnn \
+      --init-embeddings "${2:?give the MiniLM model directory}" "${small[@]}" "${@:3}"
     ;;
   holdout-cnn-minilm-static)
     # Kim's CNN-static: the MiniLM table frozen, about 4x more updates in the budget on a busy machine
@@ -106,8 +113,8 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
       --freeze-embeddings "${small[@]}"
     ;;
   holdout-bilstm-minilm)
-    holdout holdout-bilstm-minilm --model bilstm-attention --init-embeddings "${2:?give the MiniLM model directory}" \
-      "${small[@]}"
+    holdout "holdout-bilstm-minilm$(scaled "${@:3}")" --model bilstm-attention \
+      --init-embeddings "${2:?give the MiniLM model directory}" "${small[@]}" "${@:3}"
     ;;
   holdout-bilstm-minilm-static)
     holdout holdout-bilstm-minilm-static --model bilstm-attention \
@@ -123,10 +130,12 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
   sst2-cnn-minilm | sst2-bilstm-minilm)
     model=cnn
     [[ $1 == sst2-bilstm-minilm ]] && model=bilstm-attention
-    # the frozen table (Kim's "static") and other seeds get names of their own, so runs can go side by side
+    # the frozen table (Kim's "static"), other seeds and learning-rate scales get names of their own, so
+    # runs can go side by side
     name=$1
     [[ " ${*:3} " == *" --freeze-embeddings "* ]] && name=$name-static
     [[ " ${*:3} " =~ \ --seed\ ([0-9]+)\  ]] && name=$name-s${BASH_REMATCH[1]}
+    name=$name$(scaled "${@:3}")
     "${toolkit[@]}" train-classifier --train datasets/sst2/train.tsv --dev datasets/sst2/dev.tsv \
       --text-column sentence --model "$model" --init-embeddings "${2:?give the MiniLM model directory}" \
       --out "$out/$name" --max-minutes 10 "${small[@]}" "${@:3}" > "$out/$name.train.json"

@@ -43,7 +43,7 @@ public final class AdamW extends NamedStateOptimizer {
     private final Predicate<String> decayed;
 
     private AdamW(Builder b) {
-        super(b.parameters, b.schedule, List.of(EXP_AVG, EXP_AVG_SQ));
+        super(b.parameters, b.schedule, b.learningRateScales, List.of(EXP_AVG, EXP_AVG_SQ));
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.eps = b.eps;
@@ -129,6 +129,7 @@ public final class AdamW extends NamedStateOptimizer {
         private double eps = DEFAULT_EPS;
         private double weightDecay = DEFAULT_WEIGHT_DECAY;
         private Predicate<String> decayed = decayAll();
+        private Map<String, Double> learningRateScales = Map.of();
 
         private Builder() {}
 
@@ -168,6 +169,16 @@ public final class AdamW extends NamedStateOptimizer {
             return this;
         }
 
+        /**
+         * Parameters, by name, that learn at a multiple of the scheduled rate (torch: a parameter group
+         * with its own {@code lr}); for example a pretrained embedding table fine-tuned at a tenth of the
+         * rate of layers trained from scratch. Default none: every parameter at the scheduled rate.
+         */
+        public Builder optLearningRateScales(Map<String, Double> scales) {
+            this.learningRateScales = scales;
+            return this;
+        }
+
         public AdamW build() {
             if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
                 throw new IllegalArgumentException(
@@ -178,6 +189,9 @@ public final class AdamW extends NamedStateOptimizer {
             }
             if (!(weightDecay >= 0)) {
                 throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
+            }
+            if (learningRateScales == null) {
+                throw new IllegalArgumentException("learning-rate scales are null: use Map.of() for none");
             }
             if (decayed == null) {
                 throw new IllegalArgumentException("decay filter is null: use AdamW.decayAll() or decayExceptBiasAndNorm()");

@@ -25,17 +25,20 @@ import java.util.Map;
  * {@code step.<parameter>} counting that parameter's updates (torch keeps one per parameter, since
  * a parameter without a gradient is not updated; torch's float32 is exact only to 2^24, so we store
  * int64 and read float32 too); metadata holds the optimizer kind, the global step and the
- * hyper-parameters. Loading requires the step of every parameter that has slots: a missing one
- * would restart bias correction at 0 updates, a first step about 10 times too large.
+ * hyper-parameters, including any per-parameter learning-rate scale ({@code lr_scale.<parameter>}).
+ * Loading requires the step of every parameter that has slots: a missing one would restart bias
+ * correction at 0 updates, a first step about 10 times too large.
  */
 abstract class NamedStateOptimizer implements Optimizer {
 
     static final String KIND_KEY = "optimizer";
     static final String STEP_KEY = "step";
+    static final String LR_SCALE_KEY = "lr_scale.";
     private static final String STEP_SLOT = "step";
 
     private final Map<String, Parameter> parameters;
     private final LearningRateSchedule schedule;
+    private final Map<String, Double> learningRateScales;
     private final List<String> slots;
     private final NDManager stateManager;
     private final Map<String, ParameterState> states = new HashMap<>();
@@ -51,7 +54,13 @@ abstract class NamedStateOptimizer implements Optimizer {
         }
     }
 
-    NamedStateOptimizer(Map<String, Parameter> parameters, LearningRateSchedule schedule, List<String> slots) {
+    /**
+     * @param learningRateScales parameters (by name) that learn at a multiple of the scheduled rate, as a
+     *     torch parameter group whose {@code lr} is that multiple of the others' under a shared
+     *     {@code LambdaLR}; the rest learn at the scheduled rate
+     */
+    NamedStateOptimizer(Map<String, Parameter> parameters, LearningRateSchedule schedule,
+            Map<String, Double> learningRateScales, List<String> slots) {
         if (parameters == null || parameters.isEmpty()) {
             throw new IllegalArgumentException("no parameters to optimise: pass the model's parameters by name");
         }
@@ -64,8 +73,19 @@ abstract class NamedStateOptimizer implements Optimizer {
                         "parameter '" + e.getKey() + "' is not initialised: initialise the model before the optimizer");
             }
         }
+        for (Map.Entry<String, Double> e : learningRateScales.entrySet()) {
+            if (!parameters.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("learning-rate scale for '" + e.getKey()
+                        + "', which is not among the parameters to optimise " + parameters.keySet());
+            }
+            if (!(e.getValue() >= 0) || e.getValue().isInfinite()) {
+                throw new IllegalArgumentException("learning-rate scale for '" + e.getKey()
+                        + "' must be finite and >= 0, got " + e.getValue());
+            }
+        }
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         this.schedule = schedule;
+        this.learningRateScales = Map.copyOf(learningRateScales);
         this.slots = List.copyOf(slots);
         this.stateManager = parameters.values().iterator().next().getArray().getManager().newSubManager();
     }
@@ -88,7 +108,8 @@ abstract class NamedStateOptimizer implements Optimizer {
     public final void step() {
         double lr = schedule.lr(step);
         Gradients.withoutRecording(() -> {
-            parameters.forEach((name, parameter) -> updateOne(name, parameter.getArray(), lr));
+            parameters.forEach((name, parameter) ->
+                    updateOne(name, parameter.getArray(), lr * learningRateScales.getOrDefault(name, 1.0)));
             return null;
         });
         step++;
@@ -126,6 +147,7 @@ abstract class NamedStateOptimizer implements Optimizer {
         return step;
     }
 
+    /** The scheduled rate of the current step, before any parameter's {@code learningRateScales}. */
     @Override
     public final double learningRate() {
         return schedule.lr(step);
@@ -154,6 +176,7 @@ abstract class NamedStateOptimizer implements Optimizer {
             metadata.put(KIND_KEY, kind());
             metadata.put(STEP_KEY, Long.toString(step));
             metadata.putAll(hyperParameters());
+            learningRateScales.forEach((name, scale) -> metadata.put(LR_SCALE_KEY + name, Double.toString(scale)));
             SafeTensors.write(file, tensors, metadata);
         }
     }

@@ -124,6 +124,58 @@ class AdamWTest {
     }
 
     @Test
+    void scaledParameterLearnsAsUnderAScaledScheduleAndTheOthersAsBefore(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> grouped = model(manager);
+            Map<String, Parameter> slower = model(manager);
+            try (AdamW opt = AdamW.builder()
+                    .setParameters(grouped)
+                    .setSchedule(step -> LR[(int) step])
+                    .optWeightDecay(0.1)
+                    .optDecayFilter(AdamW.decayExceptBiasAndNorm())
+                    .optLearningRateScales(Map.of("layer.weight", 0.25))
+                    .build();
+                    AdamW reference = AdamW.builder()
+                            .setParameters(slower)
+                            .setSchedule(step -> LR[(int) step] * 0.25)
+                            .optWeightDecay(0.1)
+                            .optDecayFilter(AdamW.decayExceptBiasAndNorm())
+                            .build()) {
+                for (int step = 0; step < LR.length; step++) {
+                    gradients(manager, grouped, step);
+                    gradients(manager, slower, step);
+                    assertEquals(LR[step], opt.learningRate());
+                    opt.step();
+                    reference.step();
+                }
+                assertArrayEquals(TestParameters.values(slower.get("layer.weight")),
+                        TestParameters.values(grouped.get("layer.weight")));
+                assertFalse(java.util.Arrays.equals(EXPECTED_WEIGHT, TestParameters.values(grouped.get("layer.weight"))));
+                assertArrayEquals(EXPECTED_BIAS, TestParameters.values(grouped.get("layer.bias")), TOLERANCE);
+                Path file = dir.resolve("grouped.safetensors");
+                opt.saveState(file);
+                assertEquals("0.25", dev.nlptoolkit.core.checkpoint.SafetensorsHeader.read(file).metadata()
+                        .get("lr_scale.layer.weight"));
+            }
+        }
+    }
+
+    @Test
+    void learningRateScaleMustNameAParameterAndBeFinite() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = model(manager);
+            IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> AdamW.builder()
+                    .setParameters(params).setSchedule(LearningRateSchedule.constant(1))
+                    .optLearningRateScales(Map.of("embedding.weight", 0.1)).build());
+            assertTrue(unknown.getMessage().contains("'embedding.weight'"), unknown.getMessage());
+            IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> AdamW.builder()
+                    .setParameters(params).setSchedule(LearningRateSchedule.constant(1))
+                    .optLearningRateScales(Map.of("layer.weight", -1.0)).build());
+            assertTrue(negative.getMessage().contains("-1.0"), negative.getMessage());
+        }
+    }
+
+    @Test
     void parametersWithoutGradientAreNotUpdated() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Map<String, Parameter> params = model(manager);

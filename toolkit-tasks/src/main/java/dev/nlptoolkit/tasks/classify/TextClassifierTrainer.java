@@ -102,12 +102,15 @@ public final class TextClassifierTrainer {
 
     private final Builder b;
     private final HyperParameters hyper;
+    /** The embedding table's multiple of the learning rate, {@link Builder#embeddingLearningRateScale} resolved. */
+    private final double embeddingLearningRateScale;
     /** Each class id's loss weight, resolved from {@link Builder#classWeights} when training starts. */
     private double[] classWeights;
 
-    private TextClassifierTrainer(Builder builder, HyperParameters hyper) {
+    private TextClassifierTrainer(Builder builder, HyperParameters hyper, double embeddingLearningRateScale) {
         this.b = builder;
         this.hyper = hyper;
+        this.embeddingLearningRateScale = embeddingLearningRateScale;
     }
 
     public static Builder builder() {
@@ -212,6 +215,8 @@ public final class TextClassifierTrainer {
                 .setSchedule(schedule)
                 .optWeightDecay(HyperParameters.DEFAULT_WEIGHT_DECAY)
                 .optDecayFilter(AdamW.decayExceptBiasAndNorm())
+                .optLearningRateScales(embeddingLearningRateScale == 1 ? Map.of()
+                        : Map.of(PretrainedEmbeddings.EMBEDDING_PARAMETER, embeddingLearningRateScale))
                 .build()) {
             TrainingLoop.Builder<Batch<Item>> loop = TrainingLoop.<Batch<Item>>builder()
                     .setData((epoch, order) -> batcher.shuffled(items, item -> item.text().length(), order.nextLong()))
@@ -266,6 +271,10 @@ public final class TextClassifierTrainer {
         run.put("selection_metric", b.selection.key());
         run.put("init_embeddings", String.valueOf(b.initEmbeddings == null ? null
                 : b.initEmbeddings.toAbsolutePath().normalize()) + (b.freezeEmbeddings ? ", frozen" : ""));
+        if (embeddingLearningRateScale != 1) {
+            // only when not 1, so that checkpoints of runs from before the option resume as they did
+            run.put("embedding_lr_scale", Double.toString(embeddingLearningRateScale));
+        }
         run.put("class_weights", String.valueOf(b.classWeights));
         run.put("train_data", b.train.size() + " examples, sha256 " + b.train.fingerprint());
         run.put("dev_data", b.dev == null ? "none" : b.dev.size() + " examples, sha256 " + b.dev.fingerprint());
@@ -316,6 +325,7 @@ public final class TextClassifierTrainer {
             json.addProperty("dev_examples", b.dev.size());
         }
         json.addProperty("learning_rate", hyper.learningRate());
+        json.addProperty("embedding_lr_scale", embeddingLearningRateScale);
         json.addProperty("batch_size", hyper.batchSize());
         json.addProperty("gradient_accumulation", b.accumulation);
         json.addProperty("epochs", hyper.epochs());
@@ -363,6 +373,7 @@ public final class TextClassifierTrainer {
         private Path init;
         private Path initEmbeddings;
         private boolean freezeEmbeddings;
+        private Double embeddingLearningRateScale;
         private ClassWeights classWeights = ClassWeights.NONE;
         private Integer epochs;
         private Double maxMinutes;
@@ -430,6 +441,19 @@ public final class TextClassifierTrainer {
         /** Keeps the {@link #initEmbeddings} table fixed (Kim's "static"). Default false ("non-static"). */
         public Builder freezeEmbeddings(boolean freeze) {
             this.freezeEmbeddings = freeze;
+            return this;
+        }
+
+        /**
+         * The embedding table learns at this multiple of the learning rate, the other layers at the rate
+         * itself (a parameter group, as in discriminative fine-tuning): a pretrained table fine-tuned
+         * ("non-static") at the rate of layers trained from scratch forgets what it brought within a few
+         * hundred updates on a small data set. Models trained from scratch only. Default
+         * {@value HyperParameters#PRETRAINED_EMBEDDING_LR_SCALE} for a table from {@link #initEmbeddings}
+         * that is not frozen, else 1.
+         */
+        public Builder embeddingLearningRateScale(double scale) {
+            this.embeddingLearningRateScale = scale;
             return this;
         }
 
@@ -584,6 +608,19 @@ public final class TextClassifierTrainer {
                 throw new UserInputException(kind + " takes its embeddings from init(...) / --init;"
                         + " initEmbeddings(...) / --init-embeddings is for models trained from scratch");
             }
+            if (embeddingLearningRateScale != null) {
+                if (!(embeddingLearningRateScale > 0) || embeddingLearningRateScale.isInfinite()) {
+                    throw new UserInputException("the embedding learning-rate scale must be finite and positive, got "
+                            + embeddingLearningRateScale + (embeddingLearningRateScale == 0 ? "; to keep pretrained"
+                                    + " embeddings fixed use freezeEmbeddings(true) / --freeze-embeddings" : ""));
+                }
+                if (kind.pretrained() || freezeEmbeddings) {
+                    throw new UserInputException(kind.pretrained()
+                            ? "an embedding learning-rate scale is for models trained from scratch, not " + kind
+                            : "frozen embeddings do not learn: drop the embedding learning-rate scale"
+                                    + " or --freeze-embeddings");
+                }
+            }
             if (freezeEmbeddings && initEmbeddings == null) {
                 throw new UserInputException("freezing embeddings needs pretrained ones: give"
                         + " initEmbeddings(...) / --init-embeddings too");
@@ -616,7 +653,9 @@ public final class TextClassifierTrainer {
                     warmupFraction != null ? warmupFraction : d.warmupFraction(),
                     schedule != null ? schedule : d.schedule(),
                     maxLength != null ? maxLength : d.maxLength());
-            return new TextClassifierTrainer(this, hyper);
+            double embeddingScale = embeddingLearningRateScale != null ? embeddingLearningRateScale
+                    : initEmbeddings != null && !freezeEmbeddings ? HyperParameters.PRETRAINED_EMBEDDING_LR_SCALE : 1;
+            return new TextClassifierTrainer(this, hyper, embeddingScale);
         }
 
         /**

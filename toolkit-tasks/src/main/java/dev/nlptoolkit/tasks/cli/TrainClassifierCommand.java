@@ -90,6 +90,11 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                     + " trained). Default: ${DEFAULT-VALUE}.")
     boolean freezeEmbeddings;
 
+    @Option(names = "--embedding-lr-scale", paramLabel = "F",
+            description = "For models trained from scratch: the embedding table learns at F times --lr."
+                    + " Default: 0.01 for --init-embeddings without --freeze-embeddings, else 1.")
+    Double embeddingLearningRateScale;
+
     @Option(names = "--class-weights", paramLabel = "balanced|none|FILE", defaultValue = "none",
             converter = ClassWeightsConverter.class,
             description = "Weight each class in the loss: balanced = n / (k * count), scikit-learn's rule;"
@@ -246,6 +251,9 @@ public final class TrainClassifierCommand implements Callable<Integer> {
             trainer.initEmbeddings(initEmbeddings);
         }
         trainer.freezeEmbeddings(freezeEmbeddings).classWeights(classWeights);
+        if (embeddingLearningRateScale != null) {
+            trainer.embeddingLearningRateScale(embeddingLearningRateScale);
+        }
         if (epochs != null) {
             trainer.epochs(epochs);
         }

@@ -185,6 +185,8 @@ class CnnAndPretrainedEmbeddingsTest {
         assertEquals("embeddings.word_embeddings.weight", from.get("tensor").getAsString());
         assertEquals("[30522,8]", from.get("shape").toString());
         assertTrue(from.get("frozen").getAsBoolean());
+        assertEquals(1.0, json(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)).get("embedding_lr_scale")
+                .getAsDouble(), "a frozen table has no rate to scale");
         assertEquals(from, json(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)).getAsJsonObject("init_embeddings"));
         long[] rows = savedRows(out);
         // the pieces of 600 text messages and the special tokens, in id order: [PAD] (0) first
@@ -216,6 +218,49 @@ class CnnAndPretrainedEmbeddingsTest {
         // rows of word pieces in the training data move; AdamW's weight decay moves the rest a little too
         assertTrue(changed > 0, "no embedding changed");
         assertFalse(json(out.resolve("config.json")).getAsJsonObject("embeddings_from").get("frozen").getAsBoolean());
+    }
+
+    /**
+     * Adam moves a weight by about the learning rate a step whatever its gradient's size, so at the
+     * default scale of 0.01 for a fine-tuned pretrained table no embedding moves more than a few
+     * hundredths of what the rows of a run at the full rate move.
+     */
+    @Test
+    void aFineTunedPretrainedTableLearnsAtAHundredthOfTheRateByDefault() throws Exception {
+        Path full = tmp.resolve("lstm-full-rate");
+        Path scaled = tmp.resolve("lstm-default-scale");
+        TrainedClassifier fullRun = trainer(ModelKind.LSTM, full).initEmbeddings(checkpoint).epochs(1)
+                .embeddingLearningRateScale(1).build().fit();
+        TrainedClassifier scaledRun = trainer(ModelKind.LSTM, scaled).initEmbeddings(checkpoint).epochs(1)
+                .build().fit();
+        assertEquals(fullRun.training().steps(), scaledRun.training().steps());
+        float[] start = rowsOfMatrix(savedRows(full));
+        double fullMove = maxAbsDifference(start, savedEmbeddings(full));
+        double scaledMove = maxAbsDifference(start, savedEmbeddings(scaled));
+        double lr = ModelKind.LSTM.defaults().learningRate();
+        assertTrue(fullMove > 10 * scaledMove, "full-rate move " + fullMove + ", scaled move " + scaledMove);
+        assertTrue(scaledMove > 0 && scaledMove < 3 * 0.01 * lr * scaledRun.training().steps(),
+                "scaled move " + scaledMove + ", full-rate move " + fullMove);
+        assertEquals(0.01, json(scaled.resolve(TextClassifierTrainer.PROVENANCE_FILE))
+                .get("embedding_lr_scale").getAsDouble());
+        assertEquals(1.0, json(full.resolve(TextClassifierTrainer.PROVENANCE_FILE))
+                .get("embedding_lr_scale").getAsDouble());
+
+        UserInputException frozen = assertThrows(UserInputException.class, () -> trainer(ModelKind.CNN,
+                tmp.resolve("x")).initEmbeddings(checkpoint).freezeEmbeddings(true)
+                .embeddingLearningRateScale(0.1).build());
+        assertTrue(frozen.getMessage().contains("--freeze-embeddings"), frozen.getMessage());
+        UserInputException zero = assertThrows(UserInputException.class, () -> trainer(ModelKind.CNN,
+                tmp.resolve("x")).embeddingLearningRateScale(0).build());
+        assertTrue(zero.getMessage().contains("--freeze-embeddings"), zero.getMessage());
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
     }
 
     /** Every from-scratch kind takes the checkpoint's table as its embedding, the tokenizer's pad id as padding. */

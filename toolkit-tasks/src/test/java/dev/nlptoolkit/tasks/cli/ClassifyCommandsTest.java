@@ -199,6 +199,10 @@ class ClassifyCommandsTest {
                 "--freeze-embeddings", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, frozen.status());
         assertTrue(frozen.err().contains("--init-embeddings"), frozen.err());
+        Execution zeroScale = Cli.run("train-classifier", "--train", dev.toString(), "--model", "cnn",
+                "--embedding-lr-scale", "0", "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, zeroScale.status());
+        assertTrue(zeroScale.err().contains("scale must be finite and positive, got 0.0"), zeroScale.err());
         Execution weights = Cli.run("train-classifier", "--train", dev.toString(), "--model", "cnn",
                 "--class-weights", tmp.resolve("weights.json").toString(), "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, weights.status());
