@@ -2,6 +2,7 @@ package dev.nlptoolkit.models.attention;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 
 import java.util.Objects;
 
@@ -25,12 +26,19 @@ public final class AttentionInput {
     private final NDArray keyValue;
     private final NDArray keyMask;
     private final boolean causal;
+    /** {@link #visibility} made once by {@link #withVisibilityMadeOnce}, in additive form; null if not made. */
+    private final NDArray madeVisibility;
 
     private AttentionInput(NDArray query, NDArray keyValue, NDArray keyMask, boolean causal) {
+        this(query, keyValue, keyMask, causal, null);
+    }
+
+    private AttentionInput(NDArray query, NDArray keyValue, NDArray keyMask, boolean causal, NDArray madeVisibility) {
         this.query = Objects.requireNonNull(query, "query");
         this.keyValue = keyValue;
         this.keyMask = keyMask;
         this.causal = causal;
+        this.madeVisibility = madeVisibility;
     }
 
     /**
@@ -56,9 +64,24 @@ public final class AttentionInput {
         return new AttentionInput(query, keyValue, keyMask, true);
     }
 
-    /** The same keys, mask and causality for other queries (B, Tq, E), e.g. the normalised ones. */
+    /**
+     * The same keys, mask and causality for other queries (B, Tq, E) of the same length, e.g. the
+     * normalised ones or the next layer's; a visibility made once stays with them.
+     */
     public AttentionInput withQuery(NDArray newQuery) {
-        return new AttentionInput(newQuery, keyValue, keyMask, causal);
+        return new AttentionInput(newQuery, keyValue, keyMask, causal, madeVisibility);
+    }
+
+    /**
+     * The same input with its {@link #visibility} made now, once, in additive form of {@code dataType}
+     * (see {@link ScaledDotProductAttention#additiveMask}), for a stack of layers that all apply it:
+     * they then add it to their scores instead of each building and converting the mask again.
+     */
+    public AttentionInput withVisibilityMadeOnce(DataType dataType) {
+        NDArray visible = visibility(keyValue().getShape().get(1));
+        NDArray additive = visible == null || visible.getDataType() != DataType.BOOLEAN ? visible
+                : ScaledDotProductAttention.additiveMask(visible, dataType);
+        return new AttentionInput(query, keyValue, keyMask, causal, additive);
     }
 
     public NDArray query() {
@@ -84,11 +107,15 @@ public final class AttentionInput {
     }
 
     /**
-     * Which keys each query may see, boolean broadcastable to (B, N, Tq, Tk), or null when all may.
+     * Which keys each query may see, boolean broadcastable to (B, N, Tq, Tk), or its additive form when
+     * {@link #withVisibilityMadeOnce} made it; null when all may.
      *
      * @param keyLength Tk, longer than this input's keys when cached keys precede them
      */
     public NDArray visibility(long keyLength) {
+        if (madeVisibility != null) {
+            return madeVisibility;
+        }
         NDArray visible = keyMask == null ? null : ScaledDotProductAttention.keyVisibility(keyMask);
         long queryLength = query.getShape().get(1);
         // one query, the last position (a decoding step), sees every key: a causal mask would hide nothing

@@ -31,7 +31,7 @@ public final class CrossAttention extends MultiHeadAttentionBase {
                     "a causal mask relates a sequence to itself: use SelfAttention with withCausalMask()");
         }
         KeyValue memory = projectMemory(ps, input.keyValue(), training);
-        return attend(ps, input.query(), memory, input.keyMask(), training);
+        return attendVisible(ps, input.query(), memory, input.visibility(input.keyValue().getShape().get(1)), training);
     }
 
     /** Projects the attended sequence (B, Tk, E) once, for decoding steps that reuse it. */

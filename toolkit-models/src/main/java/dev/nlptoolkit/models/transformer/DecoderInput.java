@@ -25,11 +25,6 @@ public record DecoderInput(NDArray target, NDArray targetMask, NDArray memory, N
         Objects.requireNonNull(memory, "memory");
     }
 
-    /** The same memory for another target, e.g. the output of the previous layer. */
-    public DecoderInput withTarget(NDArray newTarget) {
-        return new DecoderInput(newTarget, targetMask, memory, memoryMask);
-    }
-
     /** The named arrays; absent masks are left out. */
     public NDList toNDList() {
         NDList list = new NDList();

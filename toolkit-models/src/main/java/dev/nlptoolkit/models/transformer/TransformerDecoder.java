@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.KeyValue;
 import dev.nlptoolkit.models.attention.KeyValueCache;
@@ -58,8 +59,12 @@ public final class TransformerDecoder extends AbstractBlock {
     /** The typed forward pass over a whole target, causally masked: (B, T, E) -> (B, T, E). */
     public NDArray decode(ParameterStore ps, DecoderInput input, boolean training) {
         NDArray x = input.target();
+        // every layer applies the same causal, target and memory masks: build them once, not per layer
+        DataType dataType = x.getDataType();
+        AttentionInput self = TransformerDecoderLayer.selfAttention(input).withVisibilityMadeOnce(dataType);
+        AttentionInput cross = TransformerDecoderLayer.crossAttention(input).withVisibilityMadeOnce(dataType);
         for (TransformerDecoderLayer layer : layers) {
-            x = layer.decode(ps, input.withTarget(x), training);
+            x = layer.decode(ps, x, self, cross, training);
         }
         return finalNorm(ps, x, training);
     }

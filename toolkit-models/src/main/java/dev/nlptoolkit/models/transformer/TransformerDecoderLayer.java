@@ -65,11 +65,28 @@ public final class TransformerDecoderLayer extends AbstractBlock {
 
     /** The typed forward pass over a whole target: (B, T, E) -> (B, T, E). */
     public NDArray decode(ParameterStore ps, DecoderInput input, boolean training) {
-        AttentionInput self = AttentionInput.selfAttention(input.target(), input.targetMask()).withCausalMask();
-        NDArray x = Sublayers.residual(ps, input.target(), norm1,
+        return decode(ps, input.target(), selfAttention(input), crossAttention(input), training);
+    }
+
+    /**
+     * The forward pass over {@code target} (B, T, E) with the inputs of its two attentions given, whose
+     * queries each sublayer replaces: a stack makes their masks once for all its layers.
+     */
+    NDArray decode(ParameterStore ps, NDArray target, AttentionInput self, AttentionInput cross, boolean training) {
+        NDArray x = Sublayers.residual(ps, target, norm1,
                 h -> selfAttn.attend(ps, self.withQuery(h), training).output(), config, training);
-        return crossAndFeedForward(ps, x, h -> multiheadAttn.attend(
-                ps, AttentionInput.of(h, input.memory(), input.memoryMask()), training).output(), training);
+        return crossAndFeedForward(ps, x, h -> multiheadAttn.attend(ps, cross.withQuery(h), training).output(),
+                training);
+    }
+
+    /** The target attending to itself, causally and under its padding mask. */
+    static AttentionInput selfAttention(DecoderInput input) {
+        return AttentionInput.selfAttention(input.target(), input.targetMask()).withCausalMask();
+    }
+
+    /** The target attending to the memory under the memory's padding mask. */
+    static AttentionInput crossAttention(DecoderInput input) {
+        return AttentionInput.of(input.target(), input.memory(), input.memoryMask());
     }
 
     /**

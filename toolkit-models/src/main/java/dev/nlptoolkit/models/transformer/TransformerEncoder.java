@@ -53,8 +53,10 @@ public final class TransformerEncoder extends AbstractBlock {
     /** The forward pass, with the last layer's attention probabilities (B, N, T, T) as the weights. */
     public AttentionOutput encodeWithLastWeights(ParameterStore ps, AttentionInput input, boolean training) {
         AttentionOutput x = new AttentionOutput(input.query(), null);
+        // every layer applies the same padding (and causal) mask: build it once, not per layer
+        AttentionInput keys = input.withVisibilityMadeOnce(input.query().getDataType());
         for (TransformerEncoderLayer layer : layers) {
-            x = layer.encodeWithWeights(ps, input.withQuery(x.output()), training);
+            x = layer.encodeWithWeights(ps, keys.withQuery(x.output()), training);
         }
         return norm == null ? x : new AttentionOutput(Sublayers.apply(ps, norm, x.output(), training), x.weights());
     }

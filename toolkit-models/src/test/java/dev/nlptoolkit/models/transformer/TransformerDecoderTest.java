@@ -3,6 +3,7 @@ package dev.nlptoolkit.models.transformer;
 import static dev.nlptoolkit.models.attention.Blocks.assertClose;
 import static dev.nlptoolkit.models.attention.Blocks.assertSaveLoadRoundTrip;
 import static dev.nlptoolkit.models.attention.Blocks.forward;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.engine.Engine;
@@ -129,5 +130,26 @@ class TransformerDecoderTest {
         NDList input = new DecoderInput(target, null, memory, memoryMask()).toNDList();
         TransformerDecoder fresh = TransformerDecoder.builder().setConfig(config(NormPlacement.PRE)).setLayers(2).build();
         assertSaveLoadRoundTrip(decoder, fresh, manager, block -> forward(block, manager, input).singletonOrThrow());
+    }
+
+    /**
+     * The stack makes its causal, target and memory masks once for all layers; each layer making them
+     * from the input, as a single layer does, gives the same output to the last bit.
+     */
+    @ParameterizedTest
+    @EnumSource(NormPlacement.class)
+    void stackMakesTheMasksOnceWithTheSameResultAsEachLayer(NormPlacement placement) {
+        TransformerDecoder decoder = decoder(placement);
+        NDArray target = manager.randomNormal(new Shape(BATCH, TARGET, EMBED));
+        NDArray memory = manager.randomNormal(new Shape(BATCH, SOURCE, EMBED));
+        NDArray targetMask = manager.create(new int[] {1, 1, 1, 1, 1, 1, 0, 0}).reshape(BATCH, TARGET);
+        DecoderInput input = new DecoderInput(target, targetMask, memory, memoryMask());
+        NDArray h = target;
+        for (var child : decoder.getChildren()) {
+            h = child.getValue() instanceof TransformerDecoderLayer layer
+                    ? layer.decode(ps, new DecoderInput(h, targetMask, memory, memoryMask()), false)
+                    : Sublayers.apply(ps, child.getValue(), h, false);
+        }
+        assertArrayEquals(h.toFloatArray(), decoder.decode(ps, input, false).toFloatArray(), placement.toString());
     }
 }

@@ -3,6 +3,7 @@ package dev.nlptoolkit.models.transformer;
 import static dev.nlptoolkit.models.attention.Blocks.assertClose;
 import static dev.nlptoolkit.models.attention.Blocks.assertSaveLoadRoundTrip;
 import static dev.nlptoolkit.models.attention.Blocks.forward;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.engine.Engine;
@@ -161,6 +162,39 @@ class TransformerEncoderTest {
         NDList input = AttentionInput.selfAttention(x, mask).toNDList();
         assertSaveLoadRoundTrip(encoder, TransformerEncoder.builder().setConfig(config(placement)).setLayers(2).build(),
                 manager, block -> forward(block, manager, input).singletonOrThrow());
+    }
+
+    /**
+     * The stack makes its padding and causal mask once for all layers; each layer applying the input's
+     * own mask, as a single layer does, gives the same output to the last bit.
+     */
+    @ParameterizedTest
+    @EnumSource(NormPlacement.class)
+    void stackMakesTheMaskOnceWithTheSameResultAsEachLayer(NormPlacement placement) {
+        TransformerEncoder encoder = initialised(
+                TransformerEncoder.builder().setConfig(config(placement)).setLayers(3).build());
+        NDArray x = manager.randomNormal(new Shape(BATCH, LENGTH, EMBED));
+        NDArray mask = manager.create(new int[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}).reshape(BATCH, LENGTH);
+        for (AttentionInput input : List.of(AttentionInput.selfAttention(x, mask),
+                AttentionInput.selfAttention(x, mask).withCausalMask())) {
+            NDArray h = x;
+            for (var child : encoder.getChildren()) {
+                if (child.getValue() instanceof TransformerEncoderLayer layer) {
+                    h = layer.encode(ps, input.withQuery(h), false);
+                } else {
+                    h = Sublayers.apply(ps, child.getValue(), h, false);
+                }
+            }
+            assertArrayEquals(h.toFloatArray(), encoder.encode(ps, input, false).toFloatArray(),
+                    placement + (input.isCausal() ? ", causal" : ""));
+        }
+        AttentionInput made = AttentionInput.selfAttention(x, mask).withVisibilityMadeOnce(DataType.FLOAT32);
+        NDArray additive = made.visibility(LENGTH);
+        assertEquals(DataType.FLOAT32, additive.getDataType());
+        assertEquals(new Shape(BATCH, 1, 1, LENGTH), additive.getShape());
+        assertArrayEquals(new float[] {-0f, -0f, -0f, -0f, -0f, -0f, -0f, -Float.MAX_VALUE, -Float.MAX_VALUE,
+                -Float.MAX_VALUE}, additive.toFloatArray());
+        assertEquals(additive, made.withQuery(x.add(1)).visibility(LENGTH), "the next layer's input keeps it");
     }
 
     @Test
