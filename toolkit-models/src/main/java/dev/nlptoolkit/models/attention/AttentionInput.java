@@ -75,7 +75,9 @@ public final class AttentionInput {
     /**
      * The same input with its {@link #visibility} made now, once, in additive form of {@code dataType}
      * (see {@link ScaledDotProductAttention#additiveMask}), for a stack of layers that all apply it:
-     * they then add it to their scores instead of each building and converting the mask again.
+     * they then add it to their scores instead of each building and converting the mask again. For
+     * inputs whose keys are all present: the mask made covers this input's key length, not the longer
+     * one of cached keys in incremental decoding.
      */
     public AttentionInput withVisibilityMadeOnce(DataType dataType) {
         NDArray visible = visibility(keyValue().getShape().get(1));
