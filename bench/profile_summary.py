@@ -21,6 +21,8 @@ def main():
         text = f.read().strip()
     # libtorch's writer may leave a trailing comma before the closing bracket
     events = json.loads(text if not text.endswith(",\n]") else text[:-3] + "]")
+    if isinstance(events, dict):  # torch.profiler's export_chrome_trace wraps the list
+        events = events["traceEvents"]
     events = [e for e in events if e.get("ph") == "X"]
     if args.op:
         shapes = collections.Counter(json.dumps(e.get("shape")) for e in events if e["name"] == args.op)
