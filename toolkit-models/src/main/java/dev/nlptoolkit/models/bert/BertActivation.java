@@ -2,13 +2,11 @@ package dev.nlptoolkit.models.bert;
 
 import ai.djl.ndarray.NDArray;
 
+import dev.nlptoolkit.core.config.ConfigName;
 import dev.nlptoolkit.models.transformer.Activation;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** The feed-forward activations a BERT {@code config.json} may name in {@code hidden_act}, by that name. */
-public enum BertActivation {
+public enum BertActivation implements ConfigName {
     /** Exact GELU, x * Phi(x) with the erf form of the normal CDF ({@code torch.nn.functional.gelu}). */
     GELU("gelu", Activation.GELU),
     /** The tanh approximation of GELU used by the original TensorFlow BERT (Hendrycks and Gimpel 2016). */
@@ -24,20 +22,9 @@ public enum BertActivation {
     }
 
     /** The name used in {@code config.json}. */
+    @Override
     public String configName() {
         return configName;
-    }
-
-    /** The activation named {@code name} in {@code config.json}; the error lists the supported names. */
-    public static BertActivation fromConfigName(String name) {
-        for (BertActivation a : values()) {
-            if (a.configName.equals(name)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException(
-                "hidden_act '" + name + "' is not supported; use one of "
-                        + Arrays.stream(values()).map(BertActivation::configName).collect(Collectors.joining(", ")));
     }
 
     public NDArray apply(NDArray x) {

@@ -10,13 +10,13 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
+import dev.nlptoolkit.core.config.ConfigName;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +52,7 @@ public record BertConfig(
         List<String> unknownKeys) {
 
     /** The loss transformers picks for a sequence classifier. */
-    public enum ProblemType {
+    public enum ProblemType implements ConfigName {
         REGRESSION("regression"),
         SINGLE_LABEL_CLASSIFICATION("single_label_classification"),
         MULTI_LABEL_CLASSIFICATION("multi_label_classification");
@@ -63,18 +63,9 @@ public record BertConfig(
             this.configName = configName;
         }
 
+        @Override
         public String configName() {
             return configName;
-        }
-
-        static ProblemType fromConfigName(String name) {
-            for (ProblemType p : values()) {
-                if (p.configName.equals(name)) {
-                    return p;
-                }
-            }
-            throw new IllegalArgumentException("problem_type '" + name + "' is not one of "
-                    + Arrays.stream(values()).map(ProblemType::configName).toList());
         }
     }
 
@@ -246,7 +237,8 @@ public record BertConfig(
                 requiredInt(o, "num_hidden_layers"),
                 requiredInt(o, "num_attention_heads"),
                 requiredInt(o, "intermediate_size"),
-                BertActivation.fromConfigName(optString(o, "hidden_act", DEFAULT_HIDDEN_ACT.configName())),
+                ConfigName.parse(BertActivation.class, "hidden_act",
+                        optString(o, "hidden_act", DEFAULT_HIDDEN_ACT.configName())),
                 optDouble(o, "hidden_dropout_prob", DEFAULT_DROPOUT),
                 optDouble(o, "attention_probs_dropout_prob", DEFAULT_DROPOUT),
                 requiredInt(o, "max_position_embeddings"),
@@ -256,7 +248,7 @@ public record BertConfig(
                 optDouble(o, "initializer_range", DEFAULT_INITIALIZER_RANGE),
                 labels(o),
                 present(o, "classifier_dropout") ? o.get("classifier_dropout").getAsDouble() : null,
-                problem == null ? null : ProblemType.fromConfigName(problem),
+                problem == null ? null : ConfigName.parse(ProblemType.class, "problem_type", problem),
                 unknown);
     }
 

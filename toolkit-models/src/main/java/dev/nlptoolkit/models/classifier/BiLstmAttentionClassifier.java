@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 
 import dev.nlptoolkit.core.config.ConfigBuilder;
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
@@ -126,10 +127,10 @@ public final class BiLstmAttentionClassifier extends ClassifierBlock<BiLstmAtten
         public Config {
             String model = ModelType.BILSTM_ATTENTION.configName();
             ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
-            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
-            ConfigJson.checkPositive(model, HIDDEN_SIZE, hiddenSize);
-            ConfigJson.checkPositive(model, ATTENTION_SIZE, attentionSize);
-            ConfigJson.checkPositive(model, NUM_LAYERS, numLayers);
+            ConfigChecks.positive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigChecks.positive(model, HIDDEN_SIZE, hiddenSize);
+            ConfigChecks.positive(model, ATTENTION_SIZE, attentionSize);
+            ConfigChecks.positive(model, NUM_LAYERS, numLayers);
         }
 
         /** The defaults for a vocabulary of {@code vocabSize} and {@code numClasses} classes. */
@@ -146,7 +147,7 @@ public final class BiLstmAttentionClassifier extends ClassifierBlock<BiLstmAtten
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+            return ConfigJson.TYPES.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
                     ModelType.BILSTM_ATTENTION);
         }
     }

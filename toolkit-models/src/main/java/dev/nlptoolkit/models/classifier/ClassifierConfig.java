@@ -29,6 +29,6 @@ public sealed interface ClassifierConfig
 
     /** Every field, snake_case ({@link dev.nlptoolkit.core.config.JsonRecords}), after {@value #MODEL_TYPE}. */
     default JsonObject toJson() {
-        return ConfigJson.write(this);
+        return ConfigJson.TYPES.write(modelType(), (Record) this);
     }
 }

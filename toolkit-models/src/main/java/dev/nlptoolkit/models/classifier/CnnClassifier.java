@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 
 import dev.nlptoolkit.core.config.ConfigBuilder;
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 
 import java.util.ArrayList;
@@ -191,8 +192,8 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
         public Config {
             String model = ModelType.CNN.configName();
             ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
-            ConfigJson.checkPositive(model, "embedding_size", embeddingSize);
-            ConfigJson.checkPositive(model, "num_filters", numFilters);
+            ConfigChecks.positive(model, "embedding_size", embeddingSize);
+            ConfigChecks.positive(model, "num_filters", numFilters);
             if (!(embeddingInitStd > 0) || Float.isInfinite(embeddingInitStd)) {
                 throw new IllegalArgumentException(model + ": embedding_init_std is " + embeddingInitStd
                         + "; give a positive number, e.g. " + DEFAULT_EMBEDDING_INIT_STD);
@@ -225,7 +226,7 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+            return ConfigJson.TYPES.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
                     ModelType.CNN);
         }
     }

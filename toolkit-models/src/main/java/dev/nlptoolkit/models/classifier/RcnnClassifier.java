@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 
 import dev.nlptoolkit.core.config.ConfigBuilder;
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 
 import dev.nlptoolkit.models.rcnn.Rcnn;
@@ -108,9 +109,9 @@ public final class RcnnClassifier extends ClassifierBlock<RcnnClassifier.Config>
         public Config {
             String model = ModelType.RCNN.configName();
             ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
-            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
-            ConfigJson.checkPositive(model, CONTEXT_SIZE, contextSize);
-            ConfigJson.checkPositive(model, LATENT_SIZE, latentSize);
+            ConfigChecks.positive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigChecks.positive(model, CONTEXT_SIZE, contextSize);
+            ConfigChecks.positive(model, LATENT_SIZE, latentSize);
             if (context == null) {
                 throw new IllegalArgumentException(model + ": the context recurrence is required, e.g. " + DEFAULT_CONTEXT);
             }
@@ -130,7 +131,7 @@ public final class RcnnClassifier extends ClassifierBlock<RcnnClassifier.Config>
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+            return ConfigJson.TYPES.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
                     ModelType.RCNN);
         }
     }

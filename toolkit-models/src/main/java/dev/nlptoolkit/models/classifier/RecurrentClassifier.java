@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
 
 import dev.nlptoolkit.core.config.ConfigBuilder;
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 
 import dev.nlptoolkit.models.recurrent.Lstm;
@@ -138,9 +139,9 @@ public final class RecurrentClassifier extends ClassifierBlock<RecurrentClassifi
             }
             String model = cell.modelType.configName();
             ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
-            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
-            ConfigJson.checkPositive(model, HIDDEN_SIZE, hiddenSize);
-            ConfigJson.checkPositive(model, NUM_LAYERS, numLayers);
+            ConfigChecks.positive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigChecks.positive(model, HIDDEN_SIZE, hiddenSize);
+            ConfigChecks.positive(model, NUM_LAYERS, numLayers);
         }
 
         /** The defaults for a vocabulary of {@code vocabSize} and {@code numClasses} classes. */
@@ -162,8 +163,8 @@ public final class RecurrentClassifier extends ClassifierBlock<RecurrentClassifi
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            ModelType type = ConfigJson.modelType(json, ModelType.RNN, ModelType.LSTM);
-            return ConfigJson.read(json, Config.class,
+            ModelType type = ConfigJson.TYPES.type(json, ModelType.RNN, ModelType.LSTM);
+            return ConfigJson.TYPES.read(json, Config.class,
                     of(Cell.of(type), ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES), type);
         }
     }

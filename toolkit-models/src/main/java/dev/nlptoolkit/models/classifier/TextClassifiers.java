@@ -22,12 +22,7 @@ public final class TextClassifiers {
      *     value is out of range; the message says which and how to fix it
      */
     public static ClassifierConfig readConfig(JsonObject json) {
-        if (json == null || !json.has(ClassifierConfig.MODEL_TYPE)) {
-            throw new IllegalArgumentException("a classifier config needs \"" + ClassifierConfig.MODEL_TYPE
-                    + "\", one of the ModelType config names, e.g. \"" + ModelType.LSTM.configName() + "\"");
-        }
-        ModelType type = ModelType.fromConfigName(json.get(ClassifierConfig.MODEL_TYPE).getAsString());
-        return switch (type) {
+        return switch (ConfigJson.TYPES.type(json)) {
             case RNN, LSTM -> RecurrentClassifier.Config.fromJson(json);
             case BILSTM_ATTENTION -> BiLstmAttentionClassifier.Config.fromJson(json);
             case RCNN -> RcnnClassifier.Config.fromJson(json);

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.classifier;
 
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -163,10 +164,10 @@ public final class TransformerClassifier extends ClassifierBlock<TransformerClas
         public Config {
             String model = ModelType.TRANSFORMER.configName();
             ConfigJson.checkCommon(model, vocabSize, numClasses, padId, dropout);
-            ConfigJson.checkPositive(model, EMBEDDING_SIZE, embeddingSize);
-            ConfigJson.checkPositive(model, HEADS, heads);
-            ConfigJson.checkPositive(model, FEED_FORWARD_SIZE, feedForwardSize);
-            ConfigJson.checkPositive(model, NUM_LAYERS, numLayers);
+            ConfigChecks.positive(model, EMBEDDING_SIZE, embeddingSize);
+            ConfigChecks.positive(model, HEADS, heads);
+            ConfigChecks.positive(model, FEED_FORWARD_SIZE, feedForwardSize);
+            ConfigChecks.positive(model, NUM_LAYERS, numLayers);
             if (embeddingSize % heads != 0) {
                 throw new IllegalArgumentException(model + ": " + HEADS + " " + heads + " does not divide "
                         + EMBEDDING_SIZE + " " + embeddingSize + "; choose a number of heads that divides it");
@@ -198,7 +199,7 @@ public final class TransformerClassifier extends ClassifierBlock<TransformerClas
 
         /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
+            return ConfigJson.TYPES.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
                     ModelType.TRANSFORMER);
         }
     }

@@ -16,6 +16,7 @@ import com.google.gson.JsonObject;
 
 
 import dev.nlptoolkit.core.config.ConfigBuilder;
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 import dev.nlptoolkit.models.attention.AdditiveAttention;
 import dev.nlptoolkit.models.attention.AttentionInput;
@@ -320,12 +321,12 @@ public final class LstmAttentionSeq2Seq extends Seq2SeqBlock<LstmAttentionSeq2Se
         public Config {
             String model = Seq2SeqModelType.LSTM_ATTENTION.configName();
             Seq2SeqConfigJson.checkCommon(model, sourceVocabSize, targetVocabSize, padId, dropout);
-            Seq2SeqConfigJson.checkPositive(model, "embedding_size", embeddingSize);
-            Seq2SeqConfigJson.checkPositive(model, "encoder_hidden_size", encoderHiddenSize);
-            Seq2SeqConfigJson.checkPositive(model, "decoder_hidden_size", decoderHiddenSize);
-            Seq2SeqConfigJson.checkPositive(model, "num_layers", numLayers);
-            Seq2SeqConfigJson.checkPositive(model, "attention_size", attentionSize);
-            Seq2SeqConfigJson.checkRequired(model, "attention", attention);
+            ConfigChecks.positive(model, "embedding_size", embeddingSize);
+            ConfigChecks.positive(model, "encoder_hidden_size", encoderHiddenSize);
+            ConfigChecks.positive(model, "decoder_hidden_size", decoderHiddenSize);
+            ConfigChecks.positive(model, "num_layers", numLayers);
+            ConfigChecks.positive(model, "attention_size", attentionSize);
+            ConfigChecks.required(model, "attention", attention);
             if (attention == AttentionScore.DOT && decoderHiddenSize != DIRECTIONS * encoderHiddenSize) {
                 throw new IllegalArgumentException(model + ": the dot score needs decoder_hidden_size ("
                         + decoderHiddenSize + ") = 2 x encoder_hidden_size (" + encoderHiddenSize
@@ -347,7 +348,7 @@ public final class LstmAttentionSeq2Seq extends Seq2SeqBlock<LstmAttentionSeq2Se
 
         /** Reads {@link Seq2SeqConfig#toJson()}'s form; the vocabulary sizes are required. */
         public static Config fromJson(JsonObject json) {
-            return Seq2SeqConfigJson.read(json, Config.class,
+            return Seq2SeqConfigJson.TYPES.read(json, Config.class,
                     of(Seq2SeqConfigJson.ANY_VOCAB_SIZE, Seq2SeqConfigJson.ANY_VOCAB_SIZE),
                     Seq2SeqModelType.LSTM_ATTENTION);
         }

@@ -27,6 +27,6 @@ public sealed interface Seq2SeqConfig permits LstmAttentionSeq2Seq.Config, Trans
 
     /** Every field, snake_case ({@link dev.nlptoolkit.core.config.JsonRecords}), after {@value #MODEL_TYPE}. */
     default JsonObject toJson() {
-        return Seq2SeqConfigJson.write(this);
+        return Seq2SeqConfigJson.TYPES.write(modelType(), (Record) this);
     }
 }

@@ -22,7 +22,7 @@ public final class Seq2SeqModels {
      *     value is out of range; the message says which and how to fix it
      */
     public static Seq2SeqConfig readConfig(JsonObject json) {
-        return switch (Seq2SeqConfigJson.modelType(json, null)) {
+        return switch (Seq2SeqConfigJson.TYPES.type(json)) {
             case LSTM_ATTENTION -> LstmAttentionSeq2Seq.Config.fromJson(json);
             case TRANSFORMER -> TransformerSeq2Seq.Config.fromJson(json);
         };

@@ -1,5 +1,6 @@
 package dev.nlptoolkit.models.seq2seq;
 
+import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.ndarray.NativeArrays;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -345,15 +346,15 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
         public Config {
             String model = Seq2SeqModelType.TRANSFORMER.configName();
             Seq2SeqConfigJson.checkCommon(model, sourceVocabSize, targetVocabSize, padId, dropout);
-            Seq2SeqConfigJson.checkPositive(model, "embedding_size", embeddingSize);
-            Seq2SeqConfigJson.checkPositive(model, "num_heads", heads);
-            Seq2SeqConfigJson.checkPositive(model, "feed_forward_size", feedForwardSize);
-            Seq2SeqConfigJson.checkPositive(model, "encoder_layers", encoderLayers);
-            Seq2SeqConfigJson.checkPositive(model, "decoder_layers", decoderLayers);
-            Seq2SeqConfigJson.checkPositive(model, "max_positions", maxPositions);
-            Seq2SeqConfigJson.checkRequired(model, "activation", activation);
-            Seq2SeqConfigJson.checkRequired(model, "norm_placement", normPlacement);
-            Seq2SeqConfigJson.checkRequired(model, "positions", positions);
+            ConfigChecks.positive(model, "embedding_size", embeddingSize);
+            ConfigChecks.positive(model, "num_heads", heads);
+            ConfigChecks.positive(model, "feed_forward_size", feedForwardSize);
+            ConfigChecks.positive(model, "encoder_layers", encoderLayers);
+            ConfigChecks.positive(model, "decoder_layers", decoderLayers);
+            ConfigChecks.positive(model, "max_positions", maxPositions);
+            ConfigChecks.required(model, "activation", activation);
+            ConfigChecks.required(model, "norm_placement", normPlacement);
+            ConfigChecks.required(model, "positions", positions);
             if (embeddingSize % heads != 0) {
                 throw new IllegalArgumentException(model + ": num_heads " + heads + " does not divide embedding_size "
                         + embeddingSize + "; choose a number of heads that divides it");
@@ -385,7 +386,7 @@ public final class TransformerSeq2Seq extends Seq2SeqBlock<TransformerSeq2Seq.Co
 
         /** Reads {@link Seq2SeqConfig#toJson()}'s form; the vocabulary sizes are required. */
         public static Config fromJson(JsonObject json) {
-            return Seq2SeqConfigJson.read(json, Config.class,
+            return Seq2SeqConfigJson.TYPES.read(json, Config.class,
                     of(Seq2SeqConfigJson.ANY_VOCAB_SIZE, Seq2SeqConfigJson.ANY_VOCAB_SIZE),
                     Seq2SeqModelType.TRANSFORMER);
         }

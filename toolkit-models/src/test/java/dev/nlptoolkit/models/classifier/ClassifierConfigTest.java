@@ -76,7 +76,7 @@ class ClassifierConfigTest {
         JsonObject attention = BiLstmAttentionClassifier.Config.of(10, 2).toJson();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RecurrentClassifier.Config.fromJson(attention));
-        assertTrue(e.getMessage().contains("TextClassifiers.create"), e.getMessage());
+        assertTrue(e.getMessage().contains("TextClassifiers.readConfig"), e.getMessage());
     }
 
     private static void assertMessage(String json, String expected) {

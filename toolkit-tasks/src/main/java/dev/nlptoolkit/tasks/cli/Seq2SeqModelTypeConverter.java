@@ -1,5 +1,6 @@
 package dev.nlptoolkit.tasks.cli;
 
+import dev.nlptoolkit.core.config.ConfigName;
 import dev.nlptoolkit.models.seq2seq.Seq2SeqModelType;
 
 import picocli.CommandLine.ITypeConverter;
@@ -12,7 +13,7 @@ final class Seq2SeqModelTypeConverter implements ITypeConverter<Seq2SeqModelType
 
     @Override
     public Seq2SeqModelType convert(String value) {
-        return Seq2SeqModelType.fromConfigName(value);
+        return ConfigName.parseIgnoringCase(Seq2SeqModelType.class, "model", value);
     }
 
     @Override
