@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -26,9 +24,7 @@ import java.util.List;
  * <p>Input {@link DecoderInput}: target (B, T, E), target mask (B, T), memory (B, S, E), memory
  * mask (B, S). Output (B, T, E).
  */
-public final class TransformerDecoder extends AbstractBlock {
-
-    private static final byte VERSION = 1;
+public final class TransformerDecoder extends LayerStack<TransformerDecoderLayer> {
 
     /**
      * One incremental step: the output (B, Tq, E) for the new positions, the state, now extended by
@@ -37,19 +33,8 @@ public final class TransformerDecoder extends AbstractBlock {
      */
     public record Step(NDArray output, DecoderState state, NDArray memoryAttention) {}
 
-    private final TransformerLayerConfig config;
-    private final List<TransformerDecoderLayer> layers = new ArrayList<>();
-    private final LayerNorm norm;
-
     private TransformerDecoder(Builder builder) {
-        super(VERSION);
-        config = builder.config;
-        for (int i = 0; i < builder.layers; i++) {
-            layers.add(addChildBlock("layers." + i, TransformerDecoderLayer.builder().setConfig(config).build()));
-        }
-        norm = config.normPlacement() == NormPlacement.PRE
-                ? addChildBlock("norm", LayerNorm.builder().optEps(config.layerNormEps()).build())
-                : null;
+        super(builder, config -> TransformerDecoderLayer.builder().setConfig(config).build());
     }
 
     public static Builder builder() {
@@ -117,54 +102,24 @@ public final class TransformerDecoder extends AbstractBlock {
         }
     }
 
-    private NDArray finalNorm(ParameterStore ps, NDArray x, boolean training) {
-        return norm == null ? x : Sublayers.apply(ps, norm, x, training);
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(decode(ps, DecoderInput.fromNDList(inputs), training));
     }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (TransformerDecoderLayer layer : layers) {
-            layer.initialize(manager, dataType, inputShapes);
-        }
-        if (norm != null) {
-            norm.initialize(manager, dataType, Sublayers.tokenShape(config.embedDim()));
-        }
-    }
-
     /** Builds a {@link TransformerDecoder}; {@code setConfig} and {@code setLayers} are required. */
-    public static final class Builder {
-        private TransformerLayerConfig config;
-        private int layers;
+    public static final class Builder extends LayerStack.Builder<TransformerDecoder, Builder> {
 
         private Builder() {}
 
-        public Builder setConfig(TransformerLayerConfig config) {
-            this.config = config;
+        @Override
+        Builder self() {
             return this;
         }
 
-        /** The number of layers. */
-        public Builder setLayers(int layers) {
-            this.layers = layers;
-            return this;
-        }
-
-        public TransformerDecoder build() {
-            if (config == null || layers <= 0) {
-                throw new IllegalArgumentException("TransformerDecoder needs setConfig(...) and setLayers(n > 0), got "
-                        + config + " and " + layers + " layers");
-            }
+        @Override
+        TransformerDecoder create() {
             return new TransformerDecoder(this);
         }
     }

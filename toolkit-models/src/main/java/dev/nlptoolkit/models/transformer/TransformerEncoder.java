@@ -2,18 +2,11 @@ package dev.nlptoolkit.models.transformer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A stack of {@link TransformerEncoderLayer}s (Vaswani et al. 2017), named {@code layers.0},
@@ -22,23 +15,10 @@ import java.util.List;
  *
  * <p>Input {@link AttentionInput#selfAttention}: x (B, T, E), mask (B, T). Output (B, T, E).
  */
-public final class TransformerEncoder extends AbstractBlock {
-
-    private static final byte VERSION = 1;
-
-    private final TransformerLayerConfig config;
-    private final List<TransformerEncoderLayer> layers = new ArrayList<>();
-    private final LayerNorm norm;
+public final class TransformerEncoder extends LayerStack<TransformerEncoderLayer> {
 
     private TransformerEncoder(Builder builder) {
-        super(VERSION);
-        config = builder.config;
-        for (int i = 0; i < builder.layers; i++) {
-            layers.add(addChildBlock("layers." + i, TransformerEncoderLayer.builder().setConfig(config).build()));
-        }
-        norm = config.normPlacement() == NormPlacement.PRE
-                ? addChildBlock("norm", LayerNorm.builder().optEps(config.layerNormEps()).build())
-                : null;
+        super(builder, config -> TransformerEncoderLayer.builder().setConfig(config).build());
     }
 
     public static Builder builder() {
@@ -58,7 +38,7 @@ public final class TransformerEncoder extends AbstractBlock {
         for (TransformerEncoderLayer layer : layers) {
             x = layer.encodeWithWeights(ps, keys.withQuery(x.output()), training);
         }
-        return norm == null ? x : new AttentionOutput(Sublayers.apply(ps, norm, x.output(), training), x.weights());
+        return new AttentionOutput(finalNorm(ps, x.output(), training), x.weights());
     }
 
     @Override
@@ -67,44 +47,18 @@ public final class TransformerEncoder extends AbstractBlock {
         return new NDList(encode(ps, AttentionInput.fromNDList(inputs), training));
     }
 
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        for (TransformerEncoderLayer layer : layers) {
-            layer.initialize(manager, dataType, inputShapes);
-        }
-        if (norm != null) {
-            norm.initialize(manager, dataType, Sublayers.tokenShape(config.embedDim()));
-        }
-    }
-
     /** Builds a {@link TransformerEncoder}; {@code setConfig} and {@code setLayers} are required. */
-    public static final class Builder {
-        private TransformerLayerConfig config;
-        private int layers;
+    public static final class Builder extends LayerStack.Builder<TransformerEncoder, Builder> {
 
         private Builder() {}
 
-        public Builder setConfig(TransformerLayerConfig config) {
-            this.config = config;
+        @Override
+        Builder self() {
             return this;
         }
 
-        /** The number of layers. */
-        public Builder setLayers(int layers) {
-            this.layers = layers;
-            return this;
-        }
-
-        public TransformerEncoder build() {
-            if (config == null || layers <= 0) {
-                throw new IllegalArgumentException("TransformerEncoder needs setConfig(...) and setLayers(n > 0), got "
-                        + config + " and " + layers + " layers");
-            }
+        @Override
+        TransformerEncoder create() {
             return new TransformerEncoder(this);
         }
     }
