@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What {@link AdamW} and {@link Sgd} share: the parameters by name, the schedule, the step count and
@@ -188,6 +190,7 @@ abstract class NamedStateOptimizer implements Optimizer {
             throw new CheckpointException(file, "holds the state of optimizer '" + metadata.get(KIND_KEY)
                     + "', not " + kind() + "; resume with the optimizer the run was started with");
         }
+        requireSameSettings(file, metadata);
         long savedStep = parseStep(file, metadata.get(STEP_KEY));
         Map<String, ParameterState> loaded = new HashMap<>();
         NDManager incoming = stateManager.newSubManager();
@@ -225,6 +228,34 @@ abstract class NamedStateOptimizer implements Optimizer {
         states.clear();
         states.putAll(loaded);
         step = savedStep;
+    }
+
+    /**
+     * Moments accumulated under one set of hyper-parameters do not carry over to another (torch's
+     * {@code load_state_dict} would silently take the saved ones): refuse, naming the setting. A file
+     * without a setting predates it and is not checked for it, except the learning-rate scales, which
+     * were 1 before they were written.
+     */
+    private void requireSameSettings(Path file, Map<String, String> metadata) throws CheckpointException {
+        for (Map.Entry<String, String> setting : hyperParameters().entrySet()) {
+            String saved = metadata.get(setting.getKey());
+            if (saved != null && !saved.equals(setting.getValue())) {
+                throw new CheckpointException(file, "was saved with " + setting.getKey() + " " + saved
+                        + ", this optimizer has " + setting.getValue() + "; resume with the settings the run was"
+                        + " started with");
+            }
+        }
+        Set<String> scaled = new TreeSet<>(learningRateScales.keySet());
+        metadata.keySet().stream().filter(key -> key.startsWith(LR_SCALE_KEY))
+                .forEach(key -> scaled.add(key.substring(LR_SCALE_KEY.length())));
+        for (String name : scaled) {
+            String saved = metadata.getOrDefault(LR_SCALE_KEY + name, "1.0");
+            String current = Double.toString(learningRateScales.getOrDefault(name, 1.0));
+            if (!saved.equals(current)) {
+                throw new CheckpointException(file, "was saved with learning-rate scale " + saved + " for '" + name
+                        + "', this optimizer has " + current + "; resume with the settings the run was started with");
+            }
+        }
     }
 
     private void place(Path file, String tensorName, NDArray value, Map<String, ParameterState> loaded)

@@ -212,6 +212,37 @@ class AdamWTest {
     }
 
     @Test
+    void loadRefusesStateSavedWithOtherHyperParametersOrScales(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = model(manager);
+            Path file = dir.resolve("state.safetensors");
+            try (AdamW opt = AdamW.builder().setParameters(params).setSchedule(LearningRateSchedule.constant(0.1))
+                    .optLearningRateScales(Map.of("layer.weight", 0.25)).build()) {
+                gradients(manager, params, 0);
+                opt.step();
+                opt.saveState(file);
+            }
+            try (AdamW same = AdamW.builder().setParameters(params).setSchedule(LearningRateSchedule.constant(0.1))
+                    .optLearningRateScales(Map.of("layer.weight", 0.25)).build()) {
+                same.loadState(file);
+                assertEquals(1, same.stepCount());
+            }
+            try (AdamW unscaled = AdamW.builder().setParameters(params)
+                    .setSchedule(LearningRateSchedule.constant(0.1)).build()) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> unscaled.loadState(file));
+                assertTrue(e.getMessage().contains("learning-rate scale 0.25 for 'layer.weight', this optimizer has 1.0"),
+                        e.getMessage());
+                assertEquals(0, unscaled.stepCount());
+            }
+            try (AdamW otherDecay = AdamW.builder().setParameters(params).setSchedule(LearningRateSchedule.constant(0.1))
+                    .optLearningRateScales(Map.of("layer.weight", 0.25)).optWeightDecay(0.2).build()) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> otherDecay.loadState(file));
+                assertTrue(e.getMessage().contains("weight_decay 0.01, this optimizer has 0.2"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void defaultDecayFilterSparesBiasesAndNorms() {
         var filter = AdamW.decayExceptBiasAndNorm();
         assertTrue(filter.test("encoder.layer.0.attention.self.query.weight"));

@@ -69,6 +69,11 @@ public final class AttentionInput {
      * normalised ones or the next layer's; a visibility made once stays with them.
      */
     public AttentionInput withQuery(NDArray newQuery) {
+        if (madeVisibility != null && newQuery.getShape().get(1) != query.getShape().get(1)) {
+            // a causal mask made for T queries would broadcast T rows onto fewer queries without an error
+            throw new IllegalArgumentException("the visibility was made for " + query.getShape().get(1)
+                    + " queries, not " + newQuery.getShape().get(1) + ": make it again for the new queries");
+        }
         return new AttentionInput(newQuery, keyValue, keyMask, causal, madeVisibility);
     }
 
@@ -116,6 +121,11 @@ public final class AttentionInput {
      */
     public NDArray visibility(long keyLength) {
         if (madeVisibility != null) {
+            long madeFor = madeVisibility.getShape().get(madeVisibility.getShape().dimension() - 1);
+            if (keyLength != madeFor) {
+                throw new IllegalArgumentException("the visibility was made for " + madeFor + " keys, not "
+                        + keyLength + ": cached keys need it built per step");
+            }
             return madeVisibility;
         }
         NDArray visible = keyMask == null ? null : ScaledDotProductAttention.keyVisibility(keyMask);

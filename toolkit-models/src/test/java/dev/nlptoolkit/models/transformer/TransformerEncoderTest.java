@@ -5,6 +5,9 @@ import static dev.nlptoolkit.models.attention.Blocks.assertSaveLoadRoundTrip;
 import static dev.nlptoolkit.models.attention.Blocks.forward;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -194,7 +197,18 @@ class TransformerEncoderTest {
         assertEquals(new Shape(BATCH, 1, 1, LENGTH), additive.getShape());
         assertArrayEquals(new float[] {-0f, -0f, -0f, -0f, -0f, -0f, -0f, -Float.MAX_VALUE, -Float.MAX_VALUE,
                 -Float.MAX_VALUE}, additive.toFloatArray());
-        assertEquals(additive, made.withQuery(x.add(1)).visibility(LENGTH), "the next layer's input keeps it");
+        assertSame(additive, made.withQuery(x.add(1)).visibility(LENGTH), "the next layer's input keeps it");
+        AttentionInput causal = AttentionInput.selfAttention(x, mask).withCausalMask()
+                .withVisibilityMadeOnce(DataType.FLOAT32);
+        NDArray oneQuery = x.get(":, -1:, :");
+        IllegalArgumentException fewerQueries = assertThrows(IllegalArgumentException.class,
+                () -> causal.withQuery(oneQuery));
+        assertTrue(fewerQueries.getMessage().contains("made for " + LENGTH + " queries, not 1"),
+                fewerQueries.getMessage());
+        IllegalArgumentException moreKeys = assertThrows(IllegalArgumentException.class,
+                () -> made.visibility(LENGTH + 1));
+        assertTrue(moreKeys.getMessage().contains("made for " + LENGTH + " keys, not " + (LENGTH + 1)),
+                moreKeys.getMessage());
     }
 
     @Test

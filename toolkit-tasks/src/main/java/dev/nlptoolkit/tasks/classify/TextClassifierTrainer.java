@@ -272,7 +272,8 @@ public final class TextClassifierTrainer {
         run.put("init_embeddings", String.valueOf(b.initEmbeddings == null ? null
                 : b.initEmbeddings.toAbsolutePath().normalize()) + (b.freezeEmbeddings ? ", frozen" : ""));
         if (embeddingLearningRateScale != 1) {
-            // only when not 1, so that checkpoints of runs from before the option resume as they did
+            // only when not 1, so that runs at the full rate keep the fingerprint they had before the option
+            // (a fine-tuned pretrained table from then resumes with an explicit 1: the CLI help says so)
             run.put("embedding_lr_scale", Double.toString(embeddingLearningRateScale));
         }
         run.put("class_weights", String.valueOf(b.classWeights));

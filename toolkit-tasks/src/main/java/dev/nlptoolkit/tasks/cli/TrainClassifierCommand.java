@@ -92,7 +92,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
 
     @Option(names = "--embedding-lr-scale", paramLabel = "F",
             description = "For models trained from scratch: the embedding table learns at F times --lr."
-                    + " Default: 0.01 for --init-embeddings without --freeze-embeddings, else 1.")
+                    + " Default: 0.01 for --init-embeddings without --freeze-embeddings, else 1 (such runs"
+                    + " started before this option trained at 1: --resume them with --embedding-lr-scale 1).")
     Double embeddingLearningRateScale;
 
     @Option(names = "--class-weights", paramLabel = "balanced|none|FILE", defaultValue = "none",
