@@ -34,11 +34,6 @@ public final class TaggedConfigs<T extends Enum<T> & ConfigName> {
         this.dispatcher = dispatcher;
     }
 
-    /** The type key, e.g. {@code model_type}. */
-    public String key() {
-        return key;
-    }
-
     /** The type {@code json} names, whichever it is. */
     public T type(JsonObject json) {
         JsonElement name = json == null ? null : json.get(key);

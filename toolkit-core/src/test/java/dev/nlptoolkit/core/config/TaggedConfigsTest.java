@@ -73,7 +73,8 @@ class TaggedConfigsTest {
     @Test
     void otherKeysAreReadStrictlyAndCheckedByTheRecord() {
         assertEquals(new Small(3, 0.1f),
-                KINDS.read(json("{\"model_type\": \"small-net\", \"width\": 3}"), Small.class, DEFAULTS, Kind.SMALL_NET));
+                KINDS.read(json("{\"model_type\": \"small-net\", \"width\": 3}"), Small.class, DEFAULTS,
+                        Kind.SMALL_NET));
         assertEquals("small-net: width is 0; it must be at least 1", message(() -> KINDS.read(
                 json("{\"model_type\": \"small-net\", \"width\": 0}"), Small.class, DEFAULTS, Kind.SMALL_NET)));
         assertEquals("small-net: dropout is 1.0; use a value in [0, 1)", message(() -> KINDS.read(

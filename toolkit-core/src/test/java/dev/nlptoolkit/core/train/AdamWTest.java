@@ -230,12 +230,12 @@ class AdamWTest {
             try (AdamW unscaled = AdamW.builder().setParameters(params)
                     .setSchedule(LearningRateSchedule.constant(0.1)).build()) {
                 CheckpointException e = assertThrows(CheckpointException.class, () -> unscaled.loadState(file));
-                assertTrue(e.getMessage().contains("learning-rate scale 0.25 for 'layer.weight', this optimizer has 1.0"),
-                        e.getMessage());
+                assertTrue(e.getMessage().contains(
+                        "learning-rate scale 0.25 for 'layer.weight', this optimizer has 1.0"), e.getMessage());
                 assertEquals(0, unscaled.stepCount());
             }
-            try (AdamW otherDecay = AdamW.builder().setParameters(params).setSchedule(LearningRateSchedule.constant(0.1))
-                    .optLearningRateScales(Map.of("layer.weight", 0.25)).optWeightDecay(0.2).build()) {
+            try (AdamW otherDecay = AdamW.builder().setParameters(params)
+                    .setSchedule(LearningRateSchedule.constant(0.1)).optLearningRateScales(Map.of("layer.weight", 0.25)).optWeightDecay(0.2).build()) {
                 CheckpointException e = assertThrows(CheckpointException.class, () -> otherDecay.loadState(file));
                 assertTrue(e.getMessage().contains("weight_decay 0.01, this optimizer has 0.2"), e.getMessage());
             }
