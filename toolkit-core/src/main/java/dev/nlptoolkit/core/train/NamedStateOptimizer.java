@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * What {@link AdamW} and {@link Sgd} share: the parameters by name, the schedule, the step count and
@@ -98,42 +99,60 @@ abstract class NamedStateOptimizer implements Optimizer {
     /** Hyper-parameters recorded in the state file's metadata, for provenance. */
     abstract Map<String, String> hyperParameters();
 
+    /** One parameter's share of a step: its gradient, slots, update count (this one included) and rate. */
+    record Update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long updates, double lr) {}
+
     /**
-     * Updates {@code weight} in place. All arrays passed here (and so the results of operations on
-     * them) live in {@code scope}, which is closed afterwards.
-     *
-     * @param updates this parameter's update count, including the current one
+     * Updates the weights of {@code updates}, the parameters that have a gradient, in place. The
+     * gradient handles are closed after this returns.
      */
-    abstract void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long updates, double lr);
+    abstract void apply(List<Update> updates);
+
+    /**
+     * For optimizers that update one parameter at a time: runs {@code update} for each, with every
+     * intermediate result in a scope closed after that parameter.
+     */
+    final void eachInItsOwnScope(List<Update> updates, Consumer<Update> update) {
+        for (Update u : updates) {
+            try (NDManager scope = stateManager.newSubManager()) {
+                // Temporarily owned by scope so that every intermediate result lands there; closing
+                // scope hands them back to their managers.
+                u.weight().tempAttach(scope);
+                for (NDArray slot : u.slots()) {
+                    slot.tempAttach(scope);
+                }
+                update.accept(u);
+            }
+        }
+    }
+
+    /** Where the state lives: the parameters' device. */
+    final NDManager stateManager() {
+        return stateManager;
+    }
 
     @Override
     public final void step() {
         double lr = schedule.lr(step);
         Gradients.withoutRecording(() -> {
-            parameters.forEach((name, parameter) ->
-                    updateOne(name, parameter.getArray(), lr * learningRateScales.getOrDefault(name, 1.0)));
+            try (NDManager gradients = stateManager.newSubManager()) {
+                List<Update> updates = new ArrayList<>();
+                parameters.forEach((name, parameter) -> {
+                    NDArray weight = parameter.getArray();
+                    NDArray gradient = Gradients.of(weight);
+                    if (gradient != null) {
+                        gradient.attach(gradients);
+                        ParameterState state = states.computeIfAbsent(name, n -> newState(weight));
+                        state.updates++;
+                        updates.add(new Update(name, weight, gradient, state.slots, state.updates,
+                                lr * learningRateScales.getOrDefault(name, 1.0)));
+                    }
+                });
+                apply(updates);
+            }
             return null;
         });
         step++;
-    }
-
-    private void updateOne(String name, NDArray weight, double lr) {
-        try (NDManager scope = stateManager.newSubManager()) {
-            NDArray gradient = Gradients.of(weight);
-            if (gradient == null) {
-                return;
-            }
-            gradient.attach(scope);
-            ParameterState state = states.computeIfAbsent(name, n -> newState(weight));
-            state.updates++;
-            // Temporarily owned by scope so that every intermediate result lands there; closing
-            // scope hands them back to their managers.
-            weight.tempAttach(scope);
-            for (NDArray slot : state.slots) {
-                slot.tempAttach(scope);
-            }
-            update(name, weight, gradient, state.slots, state.updates, lr);
-        }
     }
 
     private ParameterState newState(NDArray weight) {

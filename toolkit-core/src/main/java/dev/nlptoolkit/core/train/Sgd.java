@@ -37,13 +37,15 @@ public final class Sgd extends NamedStateOptimizer {
     }
 
     @Override
-    void update(String name, NDArray weight, NDArray gradient, NDArray[] slots, long updates, double lr) {
-        NDArray direction = gradient;
-        if (momentum != 0) {
-            // On the first update the buffer is zero, so this equals torch's buf = g.clone().
-            direction = slots[0].muli((float) momentum).addi(gradient);
-        }
-        weight.addi(direction.mul((float) -lr));
+    void apply(List<Update> updates) {
+        eachInItsOwnScope(updates, u -> {
+            NDArray direction = u.gradient();
+            if (momentum != 0) {
+                // On the first update the buffer is zero, so this equals torch's buf = g.clone().
+                direction = u.slots()[0].muli((float) momentum).addi(u.gradient());
+            }
+            u.weight().addi(direction.mul((float) -u.lr()));
+        });
     }
 
     /** Builds an {@link Sgd}; parameters and schedule are required. */
