@@ -5,14 +5,15 @@
 # theirs/ours of the median CPU time per step (cpu_ms), the steadier figure on a busy machine.
 #
 #   bench/compare.sh [--rounds N] [--threads N] [--steps N] [--warmup N] [--python PY]
-#                    [--impl torch|hf-eager|hf-sdpa] WORKLOAD...
+#                    [--impl torch|hf-eager|hf-sdpa] [--same-malloc] WORKLOAD...
 #
 # WORKLOAD is a name `./toolkit bench` takes, or translate-greedy-no-cache for translate-greedy
 # --no-cache on both sides.
 # PY is the Python of a virtual environment with torch (and transformers for --impl hf-*), see
 # bench/README.md. Each round is one fresh process per side; a side's figure is the median of its
 # timed steps. The JVM flags in TOOLKIT_JAVA_OPTS are printed with the results: the JIT and GC
-# threads share the cores with libtorch's.
+# threads share the cores with libtorch's. The launcher sets glibc's malloc variables for training
+# workloads (see toolkit); --same-malloc gives the peer of a training workload the same ones.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,7 @@ rounds=5
 threads=2
 python=python3
 impl=torch
+same_malloc=false
 counts=()
 workloads=()
 while (($# > 0)); do
@@ -28,8 +30,9 @@ while (($# > 0)); do
         --threads) threads="$2"; shift 2 ;;
         --python) python="$2"; shift 2 ;;
         --impl) impl="$2"; shift 2 ;;
+        --same-malloc) same_malloc=true; shift ;;
         --steps|--warmup) counts+=("$1" "$2"); shift 2 ;;
-        -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
         *) workloads+=("$1"); shift ;;
     esac
 done
@@ -40,12 +43,17 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$root/toolkit" --help >/dev/null   # builds the jar once, outside the timed rounds
-echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}'"
+echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}', peer with the launcher's training malloc: $same_malloc"
 "$python" -c 'import torch; print("# peer torch", torch.__version__)'
 for workload in "${workloads[@]}"; do
     steps=(${counts[@]+"${counts[@]}"})
     if [[ "$workload" == bert-latency && ${#counts[@]} -eq 0 ]]; then
         steps=(--steps 200 --warmup 20)
+    fi
+    peer_env=()
+    if [[ "$same_malloc" == true && "$workload" == *-train ]]; then
+        # the values the launcher exports for training
+        peer_env=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824)
     fi
     args=("$workload")
     if [[ "$workload" == translate-greedy-no-cache ]]; then
@@ -54,7 +62,7 @@ for workload in "${workloads[@]}"; do
     for ((round = 1; round <= rounds; round++)); do
         "$root/toolkit" bench "${args[@]}" --threads "$threads" ${steps[@]+"${steps[@]}"} 2>/dev/null \
             >>"$out/ours-$workload"
-        "$python" "$root/bench/peers.py" "${args[@]}" --impl "$impl" --threads "$threads" \
+        env ${peer_env[@]+"${peer_env[@]}"} "$python" "$root/bench/peers.py" "${args[@]}" --impl "$impl" --threads "$threads" \
             ${steps[@]+"${steps[@]}"} 2>/dev/null >>"$out/theirs-$workload"
     done
     "$python" - "$workload" "$out/ours-$workload" "$out/theirs-$workload" <<'PY'

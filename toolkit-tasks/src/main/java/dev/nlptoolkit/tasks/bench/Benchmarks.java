@@ -10,6 +10,7 @@ import com.google.gson.JsonObject;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -46,6 +47,7 @@ public final class Benchmarks {
             StepTimes cpu, JsonObject extras) {
         extras.addProperty("cpu_ms", BenchResult.round(cpu.quantileMillis(0.5)));
         extras.add("jvm", jvm());
+        extras.add("malloc", malloc());
         return new BenchResult(workload, throughput, settings, times.spread(), ProcessMemory.peakRssMib(),
                 Engine.getEngine("PyTorch").getVersion(), extras);
     }
@@ -75,6 +77,20 @@ public final class Benchmarks {
         boolean before = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
         return () -> JniUtils.setGradMode(before);
+    }
+
+    /**
+     * glibc's malloc tunables in this process's environment ({@code MALLOC_ARENA_MAX}, ...), which the
+     * launcher sets for training and which move training throughput by half (bench/README.md).
+     */
+    private static JsonObject malloc() {
+        JsonObject json = new JsonObject();
+        new TreeMap<>(System.getenv()).forEach((name, value) -> {
+            if (name.startsWith("MALLOC_")) {
+                json.addProperty(name, value);
+            }
+        });
+        return json;
     }
 
     /** The JVM settings that share the cores with libtorch: collectors and JIT compiler threads. */

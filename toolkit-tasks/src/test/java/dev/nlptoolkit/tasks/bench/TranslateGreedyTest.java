@@ -12,6 +12,9 @@ import com.google.gson.JsonObject;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /** The translate-greedy workload at toy sizes: what it counts, that the cache changes nothing but speed. */
 class TranslateGreedyTest {
 
@@ -46,6 +49,12 @@ class TranslateGreedyTest {
             assertEquals(2, json.get("steps").getAsInt());
             assertTrue(json.get("throughput").getAsDouble() > 0);
             assertTrue(json.get("peak_rss_mb").getAsDouble() > 0);
+            // the glibc malloc variables of this process, exactly (the launcher sets them for training)
+            Map<String, String> malloc = new TreeMap<>();
+            json.getAsJsonObject("malloc").entrySet().forEach(e -> malloc.put(e.getKey(), e.getValue().getAsString()));
+            Map<String, String> expected = new TreeMap<>(System.getenv());
+            expected.keySet().removeIf(name -> !name.startsWith("MALLOC_"));
+            assertEquals(expected, malloc);
         }
         assertTrue(cached.json().get("cache").getAsBoolean());
         assertFalse(uncached.json().get("cache").getAsBoolean());
