@@ -1,11 +1,11 @@
 package dev.nlptoolkit.models.attention;
 
 import dev.nlptoolkit.core.ndarray.NativeArrays;
+import dev.nlptoolkit.models.dropout.Dropout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 
 /**
  * Multi-head scaled dot-product attention, softmax(Q K^T / sqrt(H) + mask) V (Vaswani et al. 2017),

@@ -8,13 +8,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 import dev.nlptoolkit.models.classifier.ClassifierInput;
 import dev.nlptoolkit.models.classifier.ClassifierOutput;
 import dev.nlptoolkit.models.classifier.TextClassifier;
+import dev.nlptoolkit.models.dropout.Dropout;
 
 import java.util.List;
 

@@ -7,10 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.models.dropout.Dropout;
 import dev.nlptoolkit.models.linear.Linears;
 import dev.nlptoolkit.models.transformer.LayerNorm;
 

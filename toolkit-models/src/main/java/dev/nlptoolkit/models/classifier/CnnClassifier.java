@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
@@ -17,6 +16,7 @@ import com.google.gson.JsonObject;
 import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
+import dev.nlptoolkit.models.dropout.Dropout;
 
 import java.util.ArrayList;
 import java.util.List;

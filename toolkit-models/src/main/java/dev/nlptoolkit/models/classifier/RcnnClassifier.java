@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
@@ -15,6 +14,7 @@ import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 
+import dev.nlptoolkit.models.dropout.Dropout;
 import dev.nlptoolkit.models.rcnn.Rcnn;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 

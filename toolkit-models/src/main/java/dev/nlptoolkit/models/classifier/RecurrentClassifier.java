@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
@@ -17,6 +16,7 @@ import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.ConfigChecks;
 import dev.nlptoolkit.core.config.JsonRecords;
 
+import dev.nlptoolkit.models.dropout.Dropout;
 import dev.nlptoolkit.models.recurrent.Lstm;
 import dev.nlptoolkit.models.recurrent.RecurrentInput;
 import dev.nlptoolkit.models.recurrent.RecurrentOutput;

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
@@ -18,6 +17,7 @@ import dev.nlptoolkit.core.config.JsonRecords;
 
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
+import dev.nlptoolkit.models.dropout.Dropout;
 import dev.nlptoolkit.models.transformer.Activation;
 import dev.nlptoolkit.models.transformer.LayerNorm;
 import dev.nlptoolkit.models.transformer.NormPlacement;

@@ -9,11 +9,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonObject;
-
 
 import dev.nlptoolkit.core.config.ConfigBuilder;
 import dev.nlptoolkit.core.config.ConfigChecks;
@@ -23,6 +21,7 @@ import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 import dev.nlptoolkit.models.attention.LuongScore;
 import dev.nlptoolkit.models.attention.MultiplicativeAttention;
+import dev.nlptoolkit.models.dropout.Dropout;
 import dev.nlptoolkit.models.embedding.TokenEmbedding;
 import dev.nlptoolkit.models.linear.Linears;
 import dev.nlptoolkit.models.recurrent.Lstm;

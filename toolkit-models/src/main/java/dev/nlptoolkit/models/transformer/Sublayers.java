@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 
+import dev.nlptoolkit.models.dropout.Dropout;
 import dev.nlptoolkit.models.linear.Linears;
 
 import java.util.function.UnaryOperator;
