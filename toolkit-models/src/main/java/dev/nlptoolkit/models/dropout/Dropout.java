@@ -54,10 +54,12 @@ public final class Dropout extends AbstractBlock {
      */
     public static NDList dropout(NDArray x, float rate, boolean training) {
         requireRate(rate);
-        if (!training || rate == 0f) {
+        if (!training || rate == 0f || x.size() == 0) {
             return new NDList(x);
         }
-        if (!x.getDevice().equals(Device.cpu()) || x.getDataType() != DataType.FLOAT32) {
+        // the mask is written through a view of its memory, which only a CPU tensor gives
+        if (!x.getDevice().equals(Device.cpu()) || !x.getManager().getDevice().equals(Device.cpu())
+                || x.getDataType() != DataType.FLOAT32) {
             return ai.djl.nn.norm.Dropout.dropout(x, rate, true);
         }
         return new NDList(x.mul(mask(x.getManager(), x.getShape(), rate)));

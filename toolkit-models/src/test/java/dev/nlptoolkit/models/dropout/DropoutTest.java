@@ -82,6 +82,8 @@ class DropoutTest {
         NDArray x = manager.randomNormal(new Shape(3, 5));
         assertSame(x, Dropout.dropout(x, 0.5f, false).singletonOrThrow());
         assertSame(x, Dropout.dropout(x, 0f, true).singletonOrThrow());
+        NDArray empty = manager.zeros(new Shape(0, 5));
+        assertSame(empty, Dropout.dropout(empty, 0.5f, true).singletonOrThrow());
         Dropout block = Dropout.builder().optRate(0.5f).build();
         assertSame(x, block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow());
         assertEquals(new Shape(3, 5), block.getOutputShapes(new Shape[] {new Shape(3, 5)})[0]);
