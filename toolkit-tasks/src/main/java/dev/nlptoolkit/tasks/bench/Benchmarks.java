@@ -93,7 +93,7 @@ public final class Benchmarks {
         return json;
     }
 
-    /** The JVM settings that share the cores with libtorch: collectors and JIT compiler threads. */
+    /** The JVM settings that share the cores with libtorch (collectors, JIT compiler threads) and the young generation's cap. */
     private static JsonObject jvm() {
         JsonObject json = new JsonObject();
         json.addProperty("version", Runtime.version().toString());
@@ -105,6 +105,8 @@ public final class Benchmarks {
         if (hotspot != null) {
             json.addProperty("jit_threads", hotspot.getVMOption("CICompilerCount").getValue());
             json.addProperty("parallel_gc_threads", hotspot.getVMOption("ParallelGCThreads").getValue());
+            // the launcher caps it (-XX:MaxNewSize=64m), which keeps peak RSS flat (bench/README.md)
+            json.addProperty("max_new_size_mb", Long.parseLong(hotspot.getVMOption("MaxNewSize").getValue()) >> 20);
         }
         return json;
     }

@@ -9,9 +9,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 
 import com.google.gson.JsonObject;
+import com.sun.management.HotSpotDiagnosticMXBean;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -55,6 +57,10 @@ class TranslateGreedyTest {
             Map<String, String> expected = new TreeMap<>(System.getenv());
             expected.keySet().removeIf(name -> !name.startsWith("MALLOC_"));
             assertEquals(expected, malloc);
+            // the young generation's cap of this JVM, which the launcher sets to 64 MB
+            var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            assertEquals(Long.parseLong(hotspot.getVMOption("MaxNewSize").getValue()) >> 20,
+                    json.getAsJsonObject("jvm").get("max_new_size_mb").getAsLong());
         }
         assertTrue(cached.json().get("cache").getAsBoolean());
         assertFalse(uncached.json().get("cache").getAsBoolean());
