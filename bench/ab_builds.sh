@@ -5,7 +5,9 @@
 #
 #   bench/ab_builds.sh [--rounds N] [--threads N] [--steps N] [--warmup N] WORKLOAD JAR...
 #
-# WORKLOAD is a name `./toolkit bench` takes, or translate-greedy-no-cache (as in compare.sh).
+# WORKLOAD is a name `./toolkit bench` takes, or translate-greedy-no-cache (as in compare.sh). Each jar
+# runs through ./toolkit (TOOLKIT_JAR), with the launcher's JVM options and, for the training
+# workloads, its malloc settings; TOOLKIT_JAVA_OPTS and MALLOC_* variables pass through as there.
 # prints each run's JSON line, then one line per jar: the median cpu_ms and throughput over rounds.
 set -euo pipefail
 
@@ -29,13 +31,14 @@ args=("$workload")
 if [[ "$workload" == translate-greedy-no-cache ]]; then
     args=(translate-greedy --no-cache)
 fi
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 export DJL_OFFLINE=true
 for ((r = 1; r <= rounds; r++)); do
     for jar in "$@"; do
-        # shellcheck disable=SC2086 # TOOLKIT_JAVA_OPTS holds several words on purpose
-        line="$(java ${TOOLKIT_JAVA_OPTS:-} -jar "$jar" bench "${args[@]}" --threads "$threads" --steps "$steps" \
+        # through the launcher, so that each build runs with its JVM and malloc settings
+        line="$(TOOLKIT_JAR="$jar" "$root/toolkit" bench "${args[@]}" --threads "$threads" --steps "$steps" \
             --warmup "$warmup" 2>/dev/null)"
         echo "$jar $line" | tee -a "$out"
     done

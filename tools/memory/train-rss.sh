@@ -9,7 +9,8 @@
 #
 # Writes $OUT_DIR/rss.csv (elapsed_s,rss_kb) and the model directory; exits 1 when RSS grew.
 # TOOLKIT overrides the command (default: the repository's ./toolkit, which rebuilds when stale),
-# e.g. TOOLKIT="java -jar /tmp/toolkit.jar" to measure a jar that a rebuild cannot replace mid-run.
+# e.g. TOOLKIT="taskset -c 0 ./toolkit"; TOOLKIT_JAR=/tmp/toolkit.jar measures a jar that a rebuild cannot
+# replace mid-run, with the launcher's settings.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

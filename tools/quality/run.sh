@@ -9,8 +9,9 @@
 #     (OPTIONS e.g. --freeze-embeddings, --embedding-lr-scale F, --seed S)
 # The holdout-* runs split train_5500.label 80/10/10 (tools/quality/split_trec.py): dev for early
 # stopping, test for the figure; each trains seeds 1, 2, 3 and writes <name>-s<seed>.test.json.
-# TOOLKIT overrides the launcher, e.g. TOOLKIT="java -jar runs/quality/toolkit.jar" to keep a fixed
-# build while the sources change.
+# TOOLKIT_JAR=runs/quality/toolkit.jar keeps a fixed build while the sources change, with the
+# launcher's JVM and malloc settings; TOOLKIT overrides the whole command, e.g. TOOLKIT="taskset -c 0
+# ./toolkit" to pin a core.
 # minilm also needs Python with torch and transformers (PYTHON=/path/to/python) for the load-back check.
 # Each run writes its model under runs/quality/ and prints the metrics JSON the table quotes.
 set -euo pipefail

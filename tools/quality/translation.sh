@@ -5,7 +5,8 @@
 # training, averaging the last 5 evaluation checkpoints, greedy dev BLEU), then translates the
 # validation set with beam 4 and prints sacreBLEU's BLEU and chrF three ways: detokenised and cased
 # (the bar), and lower-cased with the 13a and intl tokenisers (beside published word-level BLEU).
-# TOOLKIT overrides the launcher, e.g. TOOLKIT="taskset -c 1 java -jar toolkit.jar" to pin a core.
+# TOOLKIT overrides the launcher, e.g. TOOLKIT="taskset -c 1 ./toolkit" to pin a core (TOOLKIT_JAR=FILE
+# runs a build kept aside through the launcher).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 model="${1:?transformer or lstm-attention}"
