@@ -13,7 +13,7 @@
 # bench/README.md. Each round is one fresh process per side; a side's figure is the median of its
 # timed steps. The JVM flags in TOOLKIT_JAVA_OPTS are printed with the results: the JIT and GC
 # threads share the cores with libtorch's. The launcher sets glibc's malloc variables for training
-# workloads (see toolkit); --same-malloc gives the peer of a training workload the same ones.
+# workloads (see toolkit); --same-malloc gives the peer the ones our side reported in its JSON line.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,11 +50,6 @@ for workload in "${workloads[@]}"; do
     if [[ "$workload" == bert-latency && ${#counts[@]} -eq 0 ]]; then
         steps=(--steps 200 --warmup 20)
     fi
-    peer_env=()
-    if [[ "$same_malloc" == true && "$workload" == *-train ]]; then
-        # the values the launcher exports for training
-        peer_env=(MALLOC_ARENA_MAX=1 MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824)
-    fi
     args=("$workload")
     if [[ "$workload" == translate-greedy-no-cache ]]; then
         args=(translate-greedy --no-cache)
@@ -62,6 +57,12 @@ for workload in "${workloads[@]}"; do
     for ((round = 1; round <= rounds; round++)); do
         "$root/toolkit" bench "${args[@]}" --threads "$threads" ${steps[@]+"${steps[@]}"} 2>/dev/null \
             >>"$out/ours-$workload"
+        peer_env=()
+        if [[ "$same_malloc" == true ]]; then
+            # the variables our side ran with, as its JSON line reports them (the launcher sets them for training)
+            mapfile -t peer_env < <(tail -n 1 "$out/ours-$workload" | "$python" -c \
+                'import json, sys; [print(f"{k}={v}") for k, v in json.load(sys.stdin).get("malloc", {}).items()]')
+        fi
         env ${peer_env[@]+"${peer_env[@]}"} "$python" "$root/bench/peers.py" "${args[@]}" --impl "$impl" --threads "$threads" \
             ${steps[@]+"${steps[@]}"} 2>/dev/null >>"$out/theirs-$workload"
     done
