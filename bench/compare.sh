@@ -12,8 +12,9 @@
 # PY is the Python of a virtual environment with torch (and transformers for --impl hf-*), see
 # bench/README.md. Each round is one fresh process per side; a side's figure is the median of its
 # timed steps. The JVM flags in TOOLKIT_JAVA_OPTS are printed with the results: the JIT and GC
-# threads share the cores with libtorch's. The launcher sets glibc's malloc variables for training
-# workloads (see toolkit); --same-malloc gives the peer the ones our side reported in its JSON line.
+# threads share the cores with libtorch's. The launcher sets glibc's malloc variables, one set for
+# training workloads and one for the others (see toolkit); --same-malloc gives the peer the ones our
+# side reported in its JSON line.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,7 +44,7 @@ fi
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$root/toolkit" --help >/dev/null   # builds the jar once, outside the timed rounds
-echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}', peer with the launcher's training malloc: $same_malloc"
+echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}', peer with the launcher's malloc: $same_malloc"
 "$python" -c 'import torch; print("# peer torch", torch.__version__)'
 for workload in "${workloads[@]}"; do
     steps=(${counts[@]+"${counts[@]}"})

@@ -138,6 +138,11 @@ public final class AttentionInput {
         return visible == null ? causalMask : visible.logicalAnd(causalMask);
     }
 
+    /** Queries, keys, mask and a visibility made once, null where absent: what a scope around a layer lends. */
+    public NDArray[] arrays() {
+        return new NDArray[] {query, keyValue, keyMask, madeVisibility};
+    }
+
     /** The arrays, named; the causal flag is a boolean scalar present only when set. */
     public NDList toNDList() {
         NDList list = new NDList();

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.core.ndarray.Temporaries;
 import dev.nlptoolkit.models.attention.ScaledDotProductAttention;
 
 import java.util.ArrayList;
@@ -52,16 +53,35 @@ public final class BertEncoder extends AbstractBlock {
             states.add(hidden);
         }
         for (BertLayer layer : layers) {
-            BertAttentionResult r = layer.apply(parameterStore, hidden, visible, training);
+            NDArray previous = hidden;
+            BertAttentionResult r = training
+                    ? layer.apply(parameterStore, hidden, visible, true)
+                    : applyScoped(parameterStore, layer, hidden, visible, keepAttentions);
             hidden = r.output();
             if (keepStates) {
                 states.add(hidden);
+            } else if (!training && previous != embedded) {
+                previous.close();
             }
             if (keepAttentions) {
                 attentions.add(r.probabilities());
             }
         }
         return new Result(hidden, states, attentions);
+    }
+
+    /**
+     * One layer without training, its intermediate arrays freed when it returns: kept until the caller's
+     * manager closes, they come to some 220 MB a layer for a 64 x 128 batch of BERT-mini (the
+     * feed-forward's two (B, T, 4E) arrays alone are 67 MB), and a batch's peak memory grows with the
+     * depth. Training keeps them: backward needs most of them anyway.
+     */
+    private static BertAttentionResult applyScoped(ParameterStore parameterStore, BertLayer layer, NDArray hidden,
+            NDArray visible, boolean keepProbabilities) {
+        BertAttentionResult r = Temporaries.freedOnReturn(() -> layer.apply(parameterStore, hidden, visible, false),
+                out -> keepProbabilities ? new NDList(out.output(), out.probabilities()) : new NDList(out.output()),
+                hidden, visible);
+        return keepProbabilities ? r : new BertAttentionResult(r.output(), null);
     }
 
     /** Hidden (B, T, E) and attention mask (B, T) -> (B, T, E). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
+import dev.nlptoolkit.core.ndarray.Temporaries;
 import dev.nlptoolkit.models.attention.AttentionInput;
 import dev.nlptoolkit.models.attention.AttentionOutput;
 
@@ -35,8 +36,22 @@ public final class TransformerEncoder extends LayerStack<TransformerEncoderLayer
         AttentionOutput x = new AttentionOutput(input.query(), null);
         // every layer applies the same padding (and causal) mask: build it once, not per layer
         AttentionInput keys = input.withVisibilityMadeOnce(input.query().getDataType());
-        for (TransformerEncoderLayer layer : layers) {
-            x = layer.encodeWithWeights(ps, keys.withQuery(x.output()), training);
+        for (int i = 0; i < layers.size(); i++) {
+            TransformerEncoderLayer layer = layers.get(i);
+            AttentionInput in = keys.withQuery(x.output());
+            if (training) {
+                x = layer.encodeWithWeights(ps, in, true);
+                continue;
+            }
+            // without training, each layer's intermediate arrays are freed when it returns, and so is
+            // the previous layer's output, instead of all layers' when the caller's manager closes
+            boolean last = i == layers.size() - 1;
+            AttentionOutput out = Temporaries.freedOnReturn(() -> layer.encodeWithWeights(ps, in, false),
+                    r -> last ? new NDList(r.output(), r.weights()) : new NDList(r.output()), in.arrays());
+            if (x.output() != input.query()) {
+                x.output().close();
+            }
+            x = last ? out : new AttentionOutput(out.output(), null);
         }
         return new AttentionOutput(finalNorm(ps, x.output(), training), x.weights());
     }

@@ -200,6 +200,36 @@ class BertParityTest {
         return out;
     }
 
+    /**
+     * Without training each layer's intermediate arrays are freed when the layer returns, the
+     * feed-forward's (B, T, I) ones among them; training keeps them (backward needs them).
+     */
+    @Test
+    void inferenceFreesEachLayersIntermediateArraysAndTrainingKeepsThem() {
+        long intermediateSize = model.getConfig().intermediateSize();
+        for (boolean training : new boolean[] {false, true}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDList ids = new NDList(expected.get("input_ids").duplicate(),
+                        expected.get("attention_mask").duplicate(), expected.get("token_type_ids").duplicate());
+                ids.attach(manager);
+                NDArray logits = model.forward(
+                        new ParameterStore(manager, false), BertInput.of(ids.get(0), ids.get(1), ids.get(2)), training)
+                        .logits();
+                if (!training) {
+                    assertClose(expected.get("logits"), logits, "logits");
+                }
+                long wide = manager.getManagedArrays().stream()
+                        .filter(a -> a.getShape().tail() == intermediateSize)
+                        .count();
+                if (training) {
+                    assertTrue(wide >= 2L * LAYERS, wide + " (B, T, I) arrays after a training forward");
+                } else {
+                    assertEquals(0, wide, "(B, T, I) arrays left after an inference forward");
+                }
+            }
+        }
+    }
+
     /** Collecting garbage, and reusing the freed native memory, between forward and backward changes no bit. */
     @Test
     void gradientsAreTheSameWhenTheCollectorRunsBeforeBackward() {

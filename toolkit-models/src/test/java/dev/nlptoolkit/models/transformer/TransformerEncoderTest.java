@@ -168,6 +168,36 @@ class TransformerEncoderTest {
     }
 
     /**
+     * Without training each layer's intermediate arrays, the feed-forward's (B, T, F) among them, are
+     * freed when it returns, and only the last layer's attention weights are kept; training keeps them.
+     */
+    @Test
+    void inferenceFreesEachLayersIntermediateArraysAndTrainingKeepsThem() {
+        TransformerEncoder encoder = initialised(
+                TransformerEncoder.builder().setConfig(config(NormPlacement.POST)).setLayers(3).build());
+        for (boolean training : new boolean[] {false, true}) {
+            try (NDManager run = manager.newSubManager()) {
+                NDArray x = run.randomNormal(new Shape(BATCH, LENGTH, EMBED));
+                NDArray mask = run.create(new int[] {1, 1, 1, 1, 1, 1, 1, 0, 0, 0}).reshape(BATCH, LENGTH);
+                AttentionInput input = AttentionInput.selfAttention(x, mask);
+                var out = encoder.encodeWithLastWeights(ps, input, training);
+                assertEquals(new Shape(BATCH, HEADS, LENGTH, LENGTH), out.weights().getShape());
+                List<NDArray> left = run.getManagedArrays();
+                long wide = left.stream().filter(a -> a.getShape().equals(new Shape(BATCH, LENGTH, FEED_FORWARD)))
+                        .count();
+                long maps = left.stream().filter(a -> a.getShape().equals(out.weights().getShape())).count();
+                if (training) {
+                    assertTrue(wide >= 3, wide + " (B, T, F) arrays after a training forward");
+                    assertTrue(maps >= 3, maps + " attention maps after a training forward");
+                } else {
+                    assertEquals(0, wide, "(B, T, F) arrays left after an inference forward");
+                    assertEquals(1, maps, "attention maps left after an inference forward");
+                }
+            }
+        }
+    }
+
+    /**
      * The stack makes its padding and causal mask once for all layers; each layer applying the input's
      * own mask, as a single layer does, gives the same output to the last bit.
      */
