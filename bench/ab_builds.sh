@@ -6,8 +6,8 @@
 #   bench/ab_builds.sh [--rounds N] [--threads N] [--steps N] [--warmup N] WORKLOAD JAR...
 #
 # WORKLOAD is a name `./toolkit bench` takes, or translate-greedy-no-cache (as in compare.sh). Each jar
-# runs through ./toolkit (TOOLKIT_JAR), with the launcher's JVM options and, for the training
-# workloads, its malloc settings; TOOLKIT_JAVA_OPTS and MALLOC_* variables pass through as there.
+# runs through ./toolkit (TOOLKIT_JAR), with the launcher's JVM options and malloc settings (one set for
+# the training workloads, one for the others); TOOLKIT_JAVA_OPTS and MALLOC_* variables pass through as there.
 # prints each run's JSON line, then one line per jar: the median cpu_ms and throughput over rounds.
 set -euo pipefail
 

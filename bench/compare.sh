@@ -60,7 +60,7 @@ for workload in "${workloads[@]}"; do
             >>"$out/ours-$workload"
         peer_env=()
         if [[ "$same_malloc" == true ]]; then
-            # the variables our side ran with, as its JSON line reports them (the launcher sets them for training)
+            # the variables our side ran with, as its JSON line reports them (the launcher's, training or not)
             mapfile -t peer_env < <(tail -n 1 "$out/ours-$workload" | "$python" -c \
                 'import json, sys; [print(f"{k}={v}") for k, v in json.load(sys.stdin).get("malloc", {}).items()]')
         fi
