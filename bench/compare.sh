@@ -12,9 +12,10 @@
 # PY is the Python of a virtual environment with torch (and transformers for --impl hf-*), see
 # bench/README.md. Each round is one fresh process per side; a side's figure is the median of its
 # timed steps. The JVM flags in TOOLKIT_JAVA_OPTS are printed with the results: the JIT and GC
-# threads share the cores with libtorch's. The launcher sets glibc's malloc variables, one set for
-# training workloads and one for the others (see toolkit); --same-malloc gives the peer the ones our
-# side reported in its JSON line.
+# threads share the cores with libtorch's. The launcher chooses the allocator (tcmalloc, preloaded, where
+# it is installed; otherwise glibc's malloc variables, one set for training workloads and one for the
+# others: see toolkit); --same-malloc gives the peer the environment our side reported in its JSON line
+# (LD_PRELOAD and the malloc variables), so that both sides run the same allocator.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,9 +61,9 @@ for workload in "${workloads[@]}"; do
             >>"$out/ours-$workload"
         peer_env=()
         if [[ "$same_malloc" == true ]]; then
-            # the variables our side ran with, as its JSON line reports them (the launcher's, training or not)
+            # the allocator environment our side ran with, as its JSON line reports it (the launcher's)
             mapfile -t peer_env < <(tail -n 1 "$out/ours-$workload" | "$python" -c \
-                'import json, sys; [print(f"{k}={v}") for k, v in json.load(sys.stdin).get("malloc", {}).items()]')
+                'import json, sys; [print(f"{k}={v}") for k, v in json.load(sys.stdin).get("malloc", {}).get("env", {}).items()]')
         fi
         env ${peer_env[@]+"${peer_env[@]}"} "$python" "$root/bench/peers.py" "${args[@]}" --impl "$impl" --threads "$threads" \
             ${steps[@]+"${steps[@]}"} 2>/dev/null >>"$out/theirs-$workload"
@@ -83,6 +84,7 @@ print(json.dumps({"workload": workload, "unit": ours[0]["unit"],
                   "cpu_ms": [statistics.median(o["cpu_ms"] for o in ours), statistics.median(t["cpu_ms"] for t in theirs)],
                   "cpu_ratio": round(statistics.median(t["cpu_ms"] / o["cpu_ms"] for o, t in zip(ours, theirs)), 3),
                   "peak_rss_mb": [statistics.median(o["peak_rss_mb"] for o in ours),
-                                  statistics.median(t["peak_rss_mb"] for t in theirs)]}))
+                                  statistics.median(t["peak_rss_mb"] for t in theirs)],
+                  "allocator": [ours[0].get("malloc", {}).get("allocator"), theirs[0].get("allocator")]}))
 PY
 done

@@ -440,9 +440,20 @@ def main():
         math.log10(abs(throughput(median_s)))))), "unit": UNITS[args.workload], "threads": args.threads,
         "steps": args.steps, "spread": (max(nanos) - min(nanos)) / 1e9 / median_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
-        "impl": args.impl, "cpu_ms": round(statistics.median(CPU_NANOS) / 1e6, 1)}
+        "impl": args.impl, "cpu_ms": round(statistics.median(CPU_NANOS) / 1e6, 1), "allocator": allocator()}
     result.update(extras)
     print(json.dumps(result))
+
+
+def allocator():
+    """The malloc library mapped into this process (compare.sh --same-malloc preloads ours), else glibc."""
+    try:
+        with open("/proc/self/maps") as maps:
+            names = {line.rsplit("/", 1)[-1] for line in maps if "/" in line}
+    except OSError:
+        return "unknown"
+    return next((a for a in ("tcmalloc", "jemalloc", "mimalloc") if any(n.startswith("lib" + a) for n in names)),
+                "glibc")
 
 
 if __name__ == "__main__":

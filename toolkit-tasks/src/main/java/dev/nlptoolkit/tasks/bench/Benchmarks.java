@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -19,6 +20,9 @@ import java.util.stream.Collectors;
  * workloads in PyTorch eager and transformers.
  */
 public final class Benchmarks {
+
+    /** The environment variables that choose and tune malloc, reported with every result. */
+    static final Pattern MALLOC_ENVIRONMENT = Pattern.compile("LD_PRELOAD|MALLOC_.*|TCMALLOC_.*");
 
     private Benchmarks() {}
 
@@ -80,16 +84,21 @@ public final class Benchmarks {
     }
 
     /**
-     * glibc's malloc tunables in this process's environment ({@code MALLOC_ARENA_MAX}, ...), which the
-     * launcher sets for training and which move training throughput by half (bench/README.md).
+     * The malloc in use ({@code allocator}) and the environment that chose and tunes it: {@code LD_PRELOAD},
+     * glibc's {@code MALLOC_*} and gperftools' {@code TCMALLOC_*} variables, which the launcher sets
+     * and which move throughput and peak memory (bench/README.md). {@code compare.sh --same-malloc}
+     * hands {@code env} to the peer.
      */
     private static JsonObject malloc() {
-        JsonObject json = new JsonObject();
+        JsonObject env = new JsonObject();
         new TreeMap<>(System.getenv()).forEach((name, value) -> {
-            if (name.startsWith("MALLOC_")) {
-                json.addProperty(name, value);
+            if (MALLOC_ENVIRONMENT.matcher(name).matches()) {
+                env.addProperty(name, value);
             }
         });
+        JsonObject json = new JsonObject();
+        json.addProperty("allocator", ProcessMemory.allocator());
+        json.add("env", env);
         return json;
     }
 

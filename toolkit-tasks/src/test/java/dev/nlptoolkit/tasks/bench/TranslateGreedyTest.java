@@ -51,12 +51,14 @@ class TranslateGreedyTest {
             assertEquals(2, json.get("steps").getAsInt());
             assertTrue(json.get("throughput").getAsDouble() > 0);
             assertTrue(json.get("peak_rss_mb").getAsDouble() > 0);
-            // the glibc malloc variables of this process, exactly (the launcher sets them for training)
-            Map<String, String> malloc = new TreeMap<>();
-            json.getAsJsonObject("malloc").entrySet().forEach(e -> malloc.put(e.getKey(), e.getValue().getAsString()));
+            // the malloc variables of this process, exactly (the launcher sets them), and the allocator mapped
+            JsonObject malloc = json.getAsJsonObject("malloc");
+            Map<String, String> env = new TreeMap<>();
+            malloc.getAsJsonObject("env").entrySet().forEach(e -> env.put(e.getKey(), e.getValue().getAsString()));
             Map<String, String> expected = new TreeMap<>(System.getenv());
-            expected.keySet().removeIf(name -> !name.startsWith("MALLOC_"));
-            assertEquals(expected, malloc);
+            expected.keySet().removeIf(name -> !Benchmarks.MALLOC_ENVIRONMENT.matcher(name).matches());
+            assertEquals(expected, env);
+            assertEquals(ProcessMemory.allocator(), malloc.get("allocator").getAsString());
             // the young generation's cap of this JVM, which the launcher sets to 64 MB
             var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             assertEquals(Long.parseLong(hotspot.getVMOption("MaxNewSize").getValue()) >> 20,
