@@ -8,7 +8,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** This process's resident memory, Java heap and native (libtorch) together, from Linux's /proc. */
+/**
+ * This process's resident memory, Java heap and native (libtorch) together, and the malloc that serves
+ * it, from Linux's /proc.
+ */
 public final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -46,7 +49,8 @@ public final class ProcessMemory {
         Set<String> files = mapsLines.map(line -> line.substring(line.lastIndexOf(' ') + 1))
                 .filter(path -> path.startsWith("/")).collect(Collectors.toSet());
         return ALLOCATORS.stream()
-                .filter(name -> files.stream().anyMatch(path -> path.substring(path.lastIndexOf('/') + 1).startsWith("lib" + name)))
+                .filter(name -> files.stream()
+                        .anyMatch(path -> path.substring(path.lastIndexOf('/') + 1).startsWith("lib" + name)))
                 .findFirst().orElse("glibc");
     }
 
