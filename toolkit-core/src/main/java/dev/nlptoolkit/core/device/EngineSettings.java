@@ -7,6 +7,10 @@ import ai.djl.engine.EngineException;
 import ai.djl.pytorch.engine.PtEngine;
 import ai.djl.pytorch.jni.JniUtils;
 
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
 /**
  * Thread settings of the PyTorch engine.
  *
@@ -23,6 +27,10 @@ public final class EngineSettings {
 
     /** Read by DJL 0.36 {@code PtEngine.newInstance}: threads running independent ops. */
     public static final String INTER_OP_PROPERTY = "ai.djl.pytorch.num_interop_threads";
+
+    /** DJL's variables that point it at a libtorch other than the one bundled, for the load error. */
+    static final List<String> LIBRARY_VARIABLES =
+            List.of("PYTORCH_LIBRARY_PATH", "PYTORCH_VERSION", "PYTORCH_FLAVOR", "PYTORCH_PRECXX11");
 
     /** Thread counts of the engine. */
     public record Threads(int intraOp, int interOp) {}
@@ -43,7 +51,7 @@ public final class EngineSettings {
         System.setProperty(INTER_OP_PROPERTY, Integer.toString(interOp));
         // Loads the engine, which reads the properties; if it was loaded before, they came too late
         // and the counts are applied directly below.
-        Engine.getEngine(PtEngine.ENGINE_NAME);
+        loadEngine();
         if (JniUtils.getNumThreads() != intraOp) {
             JniUtils.setNumThreads(intraOp);
         }
@@ -68,8 +76,38 @@ public final class EngineSettings {
 
     /** The thread counts in effect, loading the PyTorch engine if it is not yet loaded. */
     public static Threads current() {
-        Engine.getEngine(PtEngine.ENGINE_NAME);
+        loadEngine();
         return new Threads(JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
+    }
+
+    /**
+     * Loads the PyTorch engine. It fails on the machine, not in our code: a libtorch named by DJL's
+     * variables that has no JNI library for DJL 0.36 (which it would download, and offline it may not),
+     * or natives missing for the build's flavour. That is a one-line user error naming the variables.
+     */
+    private static void loadEngine() {
+        try {
+            Engine.getEngine(PtEngine.ENGINE_NAME);
+        } catch (EngineException e) {
+            throw loadFailure(e, System.getenv());
+        }
+    }
+
+    /** The error for an engine that did not load, naming the {@link #LIBRARY_VARIABLES} and DJL_OFFLINE set. */
+    static UserInputException loadFailure(EngineException cause, Map<String, String> env) {
+        String set = LIBRARY_VARIABLES.stream()
+                .filter(env::containsKey)
+                .map(name -> name + "=" + env.get(name))
+                .collect(Collectors.joining(", "));
+        return new UserInputException(
+                "the PyTorch engine did not load: "
+                        + cause.getMessage()
+                        + ". The toolkit runs DJL 0.36 on the libtorch 2.7.1 its jar bundles"
+                        + (set.isEmpty() ? "" : "; these variables choose another: " + set + " (unset them to use it)")
+                        + ("true".equalsIgnoreCase(env.get("DJL_OFFLINE"))
+                                ? "; DJL_OFFLINE=true keeps DJL from downloading anything"
+                                : ""),
+                cause);
     }
 
     private static void requirePositive(int count, String what) {

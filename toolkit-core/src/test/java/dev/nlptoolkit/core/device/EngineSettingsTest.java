@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nlptoolkit.core.UserInputException;
 
+import ai.djl.engine.EngineException;
+
+import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 class EngineSettingsTest {
@@ -16,6 +20,25 @@ class EngineSettingsTest {
         UserInputException e =
                 assertThrows(UserInputException.class, () -> EngineSettings.threads(1, -1));
         assertEquals("inter-op thread count must be at least 1, got -1", e.getMessage());
+    }
+
+    @Test
+    void engineThatDidNotLoadNamesTheVariablesThatChoseItsLibrary() {
+        EngineException cause = new EngineException("Cannot download jni files: https://publish.djl.ai/x");
+        UserInputException e = EngineSettings.loadFailure(
+                cause,
+                Map.of("PYTORCH_LIBRARY_PATH", "/opt/torch/lib", "PYTORCH_VERSION", "2.15.0", "DJL_OFFLINE", "true",
+                        "HOME", "/root"));
+        assertEquals(
+                "the PyTorch engine did not load: Cannot download jni files: https://publish.djl.ai/x. The"
+                        + " toolkit runs DJL 0.36 on the libtorch 2.7.1 its jar bundles; these variables choose"
+                        + " another: PYTORCH_LIBRARY_PATH=/opt/torch/lib, PYTORCH_VERSION=2.15.0 (unset them to use"
+                        + " it); DJL_OFFLINE=true keeps DJL from downloading anything",
+                e.getMessage());
+        assertEquals(cause, e.getCause());
+
+        String bare = EngineSettings.loadFailure(cause, Map.of()).getMessage();
+        assertTrue(bare.endsWith("on the libtorch 2.7.1 its jar bundles"), bare);
     }
 
     @Test
