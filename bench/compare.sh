@@ -46,7 +46,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$root/toolkit" --help >/dev/null   # builds the jar once, outside the timed rounds
 echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}', peer with the launcher's malloc: $same_malloc"
-"$python" -c 'import torch; print("# peer torch", torch.__version__)'
+# the peer's build configuration, beside ours (each result line names both sides' CPU libraries)
+"$python" -c 'import torch; print("# peer torch", torch.__version__); print("\n".join("#   " + line for line in torch.__config__.show().splitlines() if line.strip()))'
 for workload in "${workloads[@]}"; do
     steps=(${counts[@]+"${counts[@]}"})
     if [[ "$workload" == bert-latency && ${#counts[@]} -eq 0 ]]; then
@@ -85,6 +86,8 @@ print(json.dumps({"workload": workload, "unit": ours[0]["unit"],
                   "cpu_ratio": round(statistics.median(t["cpu_ms"] / o["cpu_ms"] for o, t in zip(ours, theirs)), 3),
                   "peak_rss_mb": [statistics.median(o["peak_rss_mb"] for o in ours),
                                   statistics.median(t["peak_rss_mb"] for t in theirs)],
-                  "allocator": [ours[0].get("malloc", {}).get("allocator"), theirs[0].get("allocator")]}))
+                  "allocator": [ours[0].get("malloc", {}).get("allocator"), theirs[0].get("allocator")],
+                  "torch": [ours[0]["torch"], theirs[0]["torch"]],
+                  "torch_features": [ours[0].get("torch_features"), theirs[0].get("torch_features")]}))
 PY
 done

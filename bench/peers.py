@@ -440,9 +440,17 @@ def main():
         math.log10(abs(throughput(median_s)))))), "unit": UNITS[args.workload], "threads": args.threads,
         "steps": args.steps, "spread": (max(nanos) - min(nanos)) / 1e9 / median_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
-        "impl": args.impl, "cpu_ms": round(statistics.median(CPU_NANOS) / 1e6, 1), "allocator": allocator()}
+        "impl": args.impl, "cpu_ms": round(statistics.median(CPU_NANOS) / 1e6, 1), "allocator": allocator(),
+        "torch_features": torch_features()}
     result.update(extras)
     print(json.dumps(result))
+
+
+def torch_features():
+    """The CPU libraries torch was built with, named as DJL names ours (OPENMP, MKL, MKLDNN)."""
+    available = {"OPENMP": torch.backends.openmp.is_available(), "MKL": torch.backends.mkl.is_available(),
+                 "MKLDNN": torch.backends.mkldnn.is_available()}
+    return sorted(name for name, present in available.items() if present)
 
 
 def allocator():

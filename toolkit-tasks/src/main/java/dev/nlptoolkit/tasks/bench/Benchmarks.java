@@ -6,11 +6,13 @@ import ai.djl.pytorch.jni.JniUtils;
 
 import dev.nlptoolkit.core.device.EngineSettings;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -52,6 +54,7 @@ public final class Benchmarks {
         extras.addProperty("cpu_ms", BenchResult.round(cpu.quantileMillis(0.5)));
         extras.add("jvm", jvm());
         extras.add("malloc", malloc());
+        extras.add("torch_features", torchFeatures());
         return new BenchResult(workload, throughput, settings, times.spread(), ProcessMemory.peakRssMib(),
                 Engine.getEngine("PyTorch").getVersion(), extras);
     }
@@ -100,6 +103,17 @@ public final class Benchmarks {
         json.addProperty("allocator", ProcessMemory.allocator());
         json.add("env", env);
         return json;
+    }
+
+    /**
+     * The CPU libraries the loaded libtorch was built with, as DJL reads them from its build configuration
+     * ({@code at::show_config}): OPENMP, MKL, MKLDNN. The peers report the same names, so that a comparison
+     * shows both sides on the same kernels.
+     */
+    private static JsonArray torchFeatures() {
+        JsonArray features = new JsonArray();
+        new TreeSet<>(JniUtils.getFeatures()).forEach(features::add);
+        return features;
     }
 
     /** The JVM settings that share the cores with libtorch (collectors, JIT compiler threads) and the young generation's cap. */

@@ -59,6 +59,8 @@ class TranslateGreedyTest {
             expected.keySet().removeIf(name -> !Benchmarks.MALLOC_ENVIRONMENT.matcher(name).matches());
             assertEquals(expected, env);
             assertEquals(ProcessMemory.allocator(), malloc.get("allocator").getAsString());
+            // DJL's reading of the bundled libtorch's build: the CPU build has OpenMP, MKL and oneDNN
+            assertEquals("[\"MKL\",\"MKLDNN\",\"OPENMP\"]", json.getAsJsonArray("torch_features").toString());
             // the young generation's cap of this JVM, which the launcher sets to 64 MB
             var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             assertEquals(Long.parseLong(hotspot.getVMOption("MaxNewSize").getValue()) >> 20,
