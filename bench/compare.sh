@@ -46,6 +46,10 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 "$root/toolkit" --help >/dev/null   # builds the jar once, outside the timed rounds
 echo "# threads $threads, $rounds rounds, peer --impl $impl, TOOLKIT_JAVA_OPTS='${TOOLKIT_JAVA_OPTS:-}', peer with the launcher's malloc: $same_malloc"
+# the machine: a VM's host can change between runs, and libtorch picks its kernels by these extensions
+echo "# cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)," \
+    "$(grep -c '^processor' /proc/cpuinfo 2>/dev/null) logical processors," \
+    "$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | grep -ow 'avx2\|avx512f\|amx_tile' | tr '\n' ' ')"
 # the peer's build configuration, beside ours (each result line names both sides' CPU libraries)
 "$python" -c 'import torch; print("# peer torch", torch.__version__); print("\n".join("#   " + line for line in torch.__config__.show().splitlines() if line.strip()))'
 for workload in "${workloads[@]}"; do

@@ -9,12 +9,17 @@ import dev.nlptoolkit.core.device.EngineSettings;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Runs one {@link Workload} on the CPU in float32 with seeded random inputs made before the timed
@@ -25,6 +30,8 @@ public final class Benchmarks {
 
     /** The environment variables that choose and tune malloc, reported with every result. */
     static final Pattern MALLOC_ENVIRONMENT = Pattern.compile("LD_PRELOAD|MALLOC_.*|TCMALLOC_.*");
+
+    private static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
     private Benchmarks() {}
 
@@ -55,6 +62,7 @@ public final class Benchmarks {
         extras.add("jvm", jvm());
         extras.add("malloc", malloc());
         extras.add("torch_features", torchFeatures());
+        extras.addProperty("cpu", cpuModel());
         return new BenchResult(workload, throughput, settings, times.spread(), ProcessMemory.peakRssMib(),
                 Engine.getEngine("PyTorch").getVersion(), extras);
     }
@@ -103,6 +111,21 @@ public final class Benchmarks {
         json.addProperty("allocator", ProcessMemory.allocator());
         json.add("env", env);
         return json;
+    }
+
+    /**
+     * The processor's model name from /proc/cpuinfo, or "unknown": figures from different stops are
+     * comparable only on the same CPU, and a VM's host can change between them.
+     */
+    static String cpuModel() {
+        try (Stream<String> lines = Files.lines(CPUINFO)) {
+            return lines.filter(line -> line.startsWith("model name"))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse("unknown");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
     }
 
     /**

@@ -13,9 +13,14 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The translate-greedy workload at toy sizes: what it counts, that the cache changes nothing but speed. */
 class TranslateGreedyTest {
@@ -38,7 +43,7 @@ class TranslateGreedyTest {
     private record Run(JsonObject json, int arraysLeft) {}
 
     @Test
-    void cachedAndReDecodingGenerateTheSameFixedNumberOfTokens() {
+    void cachedAndReDecodingGenerateTheSameFixedNumberOfTokens() throws IOException {
         Run cached = run(true, 2);
         Run uncached = run(false, 2);
         for (Run r : new Run[] {cached, uncached}) {
@@ -61,6 +66,8 @@ class TranslateGreedyTest {
             assertEquals(ProcessMemory.allocator(), malloc.get("allocator").getAsString());
             // DJL's reading of the bundled libtorch's build: the CPU build has OpenMP, MKL and oneDNN
             assertEquals("[\"MKL\",\"MKLDNN\",\"OPENMP\"]", json.getAsJsonArray("torch_features").toString());
+            // the processor, as /proc/cpuinfo names it
+            assertEquals(cpuinfoModelName(), json.get("cpu").getAsString());
             // the young generation's cap of this JVM, which the launcher sets to 64 MB
             var hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
             assertEquals(Long.parseLong(hotspot.getVMOption("MaxNewSize").getValue()) >> 20,
@@ -78,5 +85,15 @@ class TranslateGreedyTest {
         for (boolean cache : new boolean[] {true, false}) {
             assertEquals(run(cache, 1).arraysLeft(), run(cache, 4).arraysLeft(), "cache " + cache);
         }
+    }
+
+    /** The first "model name" of /proc/cpuinfo, read another way than {@code Benchmarks.cpuModel}. */
+    private static String cpuinfoModelName() throws IOException {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (!Files.exists(cpuinfo)) {
+            return "unknown";
+        }
+        Matcher name = Pattern.compile("(?m)^model name\\s*:\\s*(.*)$").matcher(Files.readString(cpuinfo));
+        return name.find() ? name.group(1).trim() : "unknown";
     }
 }
