@@ -76,6 +76,23 @@ for nb in "${notebooks[@]}"; do
     fi
 done
 
+# The kernel's JVM runs the toolkit: give it the launcher's allocator, tcmalloc where it is installed
+# (bench/README.md, "tcmalloc"; 03's training below, through the launcher, keeps it). TOOLKIT_MALLOC as
+# for the launcher, except that glibc-tuned runs the kernel on glibc's defaults; an LD_PRELOAD that
+# already names a malloc is left alone.
+# shellcheck source=../tools/lib/tcmalloc.sh
+source "$root/tools/lib/tcmalloc.sh"
+malloc="${TOOLKIT_MALLOC:-auto}"
+if [[ ( "$malloc" == auto || "$malloc" == tcmalloc ) && "${LD_PRELOAD:-}" != *malloc* ]]; then
+    if library="$(tcmalloc_library)"; then
+        export LD_PRELOAD="$library${LD_PRELOAD:+:$LD_PRELOAD}"
+        echo "run.sh: the kernel runs on tcmalloc ($library)" >&2
+    elif [[ "$malloc" == tcmalloc ]]; then
+        echo "run.sh: TOOLKIT_MALLOC=tcmalloc, but libtcmalloc_minimal.so.4 is not installed" >&2
+        exit 2
+    fi
+fi
+
 out="${NOTEBOOKS_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/notebooks.XXXXXX")}"
 mkdir -p "$out"
 
@@ -98,7 +115,6 @@ fi
 JJAVA_JVM_OPTS="-Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dmaven.repo.local=$repo"
 export JJAVA_JVM_OPTS="$JJAVA_JVM_OPTS -Duser.language=en -Duser.country=US ${JJAVA_JVM_OPTS_EXTRA:-}"
 export DJL_OFFLINE=true
-
 for nb in "${notebooks[@]}"; do
     name="$(basename "$nb")"
     start=$SECONDS
