@@ -115,6 +115,7 @@ fi
 JJAVA_JVM_OPTS="-Djava.awt.headless=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dmaven.repo.local=$repo"
 export JJAVA_JVM_OPTS="$JJAVA_JVM_OPTS -Duser.language=en -Duser.country=US ${JJAVA_JVM_OPTS_EXTRA:-}"
 export DJL_OFFLINE=true
+
 for nb in "${notebooks[@]}"; do
     name="$(basename "$nb")"
     start=$SECONDS

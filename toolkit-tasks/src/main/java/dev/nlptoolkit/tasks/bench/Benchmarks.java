@@ -117,7 +117,7 @@ public final class Benchmarks {
      * The processor's model name from /proc/cpuinfo, or "unknown": figures from different stops are
      * comparable only on the same CPU, and a VM's host can change between them.
      */
-    static String cpuModel() {
+    private static String cpuModel() {
         try (Stream<String> lines = Files.lines(CPUINFO)) {
             return lines.filter(line -> line.startsWith("model name"))
                     .map(line -> line.substring(line.indexOf(':') + 1).trim())
