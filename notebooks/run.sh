@@ -82,15 +82,8 @@ done
 # already names a malloc is left alone.
 # shellcheck source=../tools/lib/tcmalloc.sh
 source "$root/tools/lib/tcmalloc.sh"
-malloc="${TOOLKIT_MALLOC:-auto}"
-if [[ ( "$malloc" == auto || "$malloc" == tcmalloc ) && "${LD_PRELOAD:-}" != *malloc* ]]; then
-    if library="$(tcmalloc_library)"; then
-        export LD_PRELOAD="$library${LD_PRELOAD:+:$LD_PRELOAD}"
-        echo "run.sh: the kernel runs on tcmalloc ($library)" >&2
-    elif [[ "$malloc" == tcmalloc ]]; then
-        echo "run.sh: TOOLKIT_MALLOC=tcmalloc, but libtcmalloc_minimal.so.4 is not installed" >&2
-        exit 2
-    fi
+if use_tcmalloc "${TOOLKIT_MALLOC:-auto}" run.sh; then
+    echo "run.sh: the kernel runs with LD_PRELOAD=$LD_PRELOAD" >&2
 fi
 
 out="${NOTEBOOKS_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/notebooks.XXXXXX")}"
