@@ -24,19 +24,26 @@ import java.util.List;
 /**
  * The convolutional sentence classifier of Kim 2014 ("Convolutional Neural Networks for Sentence
  * Classification"): embedding, one bank of F feature maps per filter width w (a 1-D convolution over
- * time, ReLU), max-over-time pooling of each map over the windows that start inside the text, the
- * pooled maps concatenated, dropout, linear layer. Pooling takes the max before the ReLU (the same
- * value), so the winning window of a map is its arg max even when the map is negative everywhere.
+ * time, ReLU), max-over-time pooling of each map over the windows that touch the text, the pooled maps
+ * concatenated, dropout, linear layer. Pooling takes the max before the ReLU (the same value), so the
+ * winning window of a map is its arg max even when the map is negative everywhere.
+ *
+ * <p>Windows ({@link Convolution}): {@code wide}, the default, pads each text with w - 1 zero vectors
+ * on both sides, as Kim's code does, so every window that holds at least one token counts and the
+ * first and last words also sit at the edge of windows that show where the text starts and ends
+ * (on the TREC hold-out of README.md it is the better form).
+ * {@code narrow}, the form of models saved before the option, counts the windows inside the text; a
+ * text shorter than w is zero-padded to w, so it has exactly one window for each width.
  *
  * <p>Padding never reaches a result: embeddings at padded positions are zeroed before the
- * convolutions, and windows that start past a text's last full window are masked out of the pooling.
- * A text shorter than w is zero-padded to w, so it has exactly one window for each width.
+ * convolutions, and windows past a text's last valid one are masked out of the pooling.
  *
  * <p>Shapes: ids and mask (B, T) -> logits (B, C); representation (B, K * F) for K widths. Token
  * weights (B, T), outside training only: the share of feature maps whose winning window covers each
- * token (a map of width w gives 1/w to each of its w tokens), over real tokens, summing to 1.
- * Children {@code embedding}, {@code convs.0} .. {@code convs.K-1} (torch's {@code nn.Conv1d} layout:
- * weight (F, E, w), bias (F)), {@code dropout}, {@code classifier}.
+ * token (a map of width w gives 1/w to each of the w positions of its window), over real tokens,
+ * summing to 1. Children {@code embedding}, {@code convs.0} .. {@code convs.K-1} (torch's
+ * {@code nn.Conv1d} layout: weight (F, E, w), bias (F); wide is {@code padding=w - 1}), {@code dropout},
+ * {@code classifier}.
  */
 public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
 
@@ -48,11 +55,21 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
     private final Dropout dropout;
     private final Linear classifier;
 
+    /** Which windows of a text a filter reads; see the class javadoc. */
+    public enum Convolution {
+        /** w - 1 zero vectors on both sides: every window holding a token (Kim's code). */
+        WIDE,
+        /** The windows inside the text, one for a text shorter than w (models saved before the option). */
+        NARROW
+    }
+
     private CnnClassifier(Config config) {
         super(config, config.embeddingInitStd());
         for (int i = 0; i < config.filterWidths().size(); i++) {
+            int width = config.filterWidths().get(i);
             convs.add(addChildBlock("convs." + i, Conv1d.builder()
-                    .setKernelShape(new Shape(config.filterWidths().get(i)))
+                    .setKernelShape(new Shape(width))
+                    .optPadding(new Shape(config.wide() ? width - 1 : 0))
                     .setFilters(config.numFilters())
                     .build()));
         }
@@ -73,7 +90,8 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
         NDArray lengths = input.lengths();
         // (B, T, E) * (B, T, 1): zero at padding, whatever the padding row has learned
         NDArray x = embeddings.mul(mask.expandDims(-1).toType(embeddings.getDataType(), false));
-        long padded = Math.max(steps, config.maxWidth());
+        // wide windows need no padding of their own: the convolution adds it
+        long padded = config.wide() ? steps : Math.max(steps, config.maxWidth());
         if (padded > steps) {
             // (B, T, E) -> (B, T', E): every row has at least one window of the widest filter
             x = x.concat(x.getManager().zeros(new Shape(batch, padded - steps, config.embeddingSize()),
@@ -85,9 +103,9 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
         List<NDArray> winners = new ArrayList<>(convs.size());
         for (int i = 0; i < convs.size(); i++) {
             int width = config.filterWidths().get(i);
-            // (B, E, T') -> (B, F, W), W = T' - w + 1 windows
+            // (B, E, T') -> (B, F, W), W = T' - w + 1 windows, or T + w - 1 wide ones
             NDArray maps = convs.get(i).forward(parameterStore, new NDList(channels), training).singletonOrThrow();
-            NDArray scores = maps.add(invalidWindows(lengths, width, padded - width + 1, maps.getDataType()));
+            NDArray scores = maps.add(invalidWindows(lengths, width, maps.getShape().get(TIME_AXIS), maps.getDataType()));
             // (B, F, W) -> (B, F); max then ReLU equals ReLU then max, and the arg max stays unique
             pooled.add(Activation.relu(scores.max(new int[] {TIME_AXIS})));
             if (!training) {
@@ -104,14 +122,15 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
     }
 
     /**
-     * (B, 1, W): 0 for the windows of width {@code width} that start at p <= max(length - w, 0), the
-     * last full window of the text or the one window of a text shorter than w; {@value #MASK_VALUE}
-     * for the rest.
+     * (B, 1, W): 0 for the windows of width {@code width} up to the last one that holds a token, window
+     * length + w - 2 when wide (window j ends at token j); narrow, the one starting at max(length - w,
+     * 0), the last full window of the text or the one window of a text shorter than w.
+     * {@value #MASK_VALUE} for the rest.
      */
-    private static NDArray invalidWindows(NDArray lengths, int width, long windows, DataType type) {
+    private NDArray invalidWindows(NDArray lengths, int width, long windows, DataType type) {
         NDManager manager = lengths.getManager();
-        // (B) -> (B, 1): the last start of each row
-        NDArray lastStart = lengths.sub(width).maximum(0).expandDims(1);
+        // (B) -> (B, 1): the last valid window of each row
+        NDArray lastStart = (config.wide() ? lengths.add(width - 2) : lengths.sub(width).maximum(0)).expandDims(1);
         // (W) -> (1, W) compared with (B, 1) -> (B, W)
         NDArray starts = manager.arange(0, Math.toIntExact(windows), 1, lengths.getDataType(), lengths.getDevice())
                 .expandDims(0);
@@ -124,23 +143,26 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
         NDArray shares = null;
         for (int i = 0; i < winners.size(); i++) {
             int width = config.filterWidths().get(i);
-            long windows = padded - width + 1;
+            long windows = config.wide() ? steps + width - 1 : padded - width + 1;
+            // position q of the shifted rows below is token q - lead: a wide window j covers j - w + 1 .. j
+            long lead = config.wide() ? width - 1 : 0;
             // (B, F) winning starts -> (B, F, W) one-hot -> (B, W) maps won by each start
             NDArray won = winners.get(i).oneHot(Math.toIntExact(windows)).sum(new int[] {1});
             NDManager manager = won.getManager();
             long rows = won.getShape().get(0);
             for (int offset = 0; offset < width; offset++) {
-                // a window starting at p covers tokens p .. p + w - 1: shift (B, W) right by offset into (B, T')
+                // window j covers positions j .. j + w - 1: shift (B, W) right by offset into (B, W + w - 1)
                 NDArray shifted = manager.zeros(new Shape(rows, offset), won.getDataType(), won.getDevice())
                         .concat(won, 1)
                         .concat(manager.zeros(new Shape(rows, width - 1 - offset), won.getDataType(), won.getDevice()),
                                 1)
+                        .get(":, {}:{}", lead, lead + steps)
                         .div(width);
                 shares = shares == null ? shifted : shares.add(shifted);
             }
         }
-        // (B, T') -> (B, T), real tokens only, rows summing to 1
-        NDArray real = shares.get(":, :{}", steps).mul(mask.toType(shares.getDataType(), false));
+        // (B, T): real tokens only, rows summing to 1
+        NDArray real = shares.mul(mask.toType(shares.getDataType(), false));
         return real.div(real.sum(new int[] {1}, true));
     }
 
@@ -171,6 +193,8 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
      * @param dropout on the pooled features, before the classifier, default {@value #DEFAULT_DROPOUT}
      * @param numClasses C, required
      * @param padId the padding id, default 0 (WordVocabulary's)
+     * @param convolution which windows the filters read, default {@code wide}; {@code narrow} when a
+     *     saved config has no such key (it was saved before the option)
      */
     public record Config(
             @JsonRecords.Required int vocabSize,
@@ -180,7 +204,8 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
             int numFilters,
             float dropout,
             @JsonRecords.Required int numClasses,
-            int padId) implements ClassifierConfig {
+            int padId,
+            Convolution convolution) implements ClassifierConfig {
 
         public static final int DEFAULT_EMBEDDING_SIZE = 128;
         public static final float DEFAULT_EMBEDDING_INIT_STD = 0.1f;
@@ -188,6 +213,7 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
         public static final int DEFAULT_NUM_FILTERS = 100;
         public static final float DEFAULT_DROPOUT = 0.5f;
         public static final int DEFAULT_PAD_ID = 0;
+        public static final Convolution DEFAULT_CONVOLUTION = Convolution.WIDE;
 
         public Config {
             String model = ModelType.CNN.configName();
@@ -205,16 +231,24 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
                         + "; give distinct positive widths, e.g. " + DEFAULT_FILTER_WIDTHS);
             }
             filterWidths = List.copyOf(filterWidths);
+            if (convolution == null) {
+                throw new IllegalArgumentException(model + ": convolution is missing; give wide or narrow");
+            }
         }
 
         /** The defaults for a vocabulary of {@code vocabSize} and {@code numClasses} classes. */
         public static Config of(int vocabSize, int numClasses) {
             return new Config(vocabSize, DEFAULT_EMBEDDING_SIZE, DEFAULT_EMBEDDING_INIT_STD, DEFAULT_FILTER_WIDTHS,
                     DEFAULT_NUM_FILTERS,
-                    DEFAULT_DROPOUT, numClasses, DEFAULT_PAD_ID);
+                    DEFAULT_DROPOUT, numClasses, DEFAULT_PAD_ID, DEFAULT_CONVOLUTION);
         }
 
-        /** The widest filter: every text is padded to at least this many positions. */
+        /** Whether the filters read wide windows. */
+        public boolean wide() {
+            return convolution == Convolution.WIDE;
+        }
+
+        /** The widest filter: with narrow windows every text is padded to at least this many positions. */
         public int maxWidth() {
             return filterWidths.stream().mapToInt(Integer::intValue).max().orElseThrow();
         }
@@ -224,10 +258,17 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
             return ModelType.CNN;
         }
 
-        /** Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are required. */
+        /**
+         * Reads {@link ClassifierConfig#toJson()}'s form; {@code vocab_size} and {@code num_classes} are
+         * required. Without a {@code convolution} key the windows are narrow: a config saved before the
+         * key existed describes a model trained that way, and its weights fit either form.
+         */
         public static Config fromJson(JsonObject json) {
-            return ConfigJson.TYPES.read(json, Config.class, of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES),
-                    ModelType.CNN);
+            Config defaults = of(ConfigJson.ANY_VOCAB_SIZE, ConfigJson.ANY_NUM_CLASSES);
+            Config saved = new Config(defaults.vocabSize, defaults.embeddingSize, defaults.embeddingInitStd,
+                    defaults.filterWidths, defaults.numFilters, defaults.dropout, defaults.numClasses, defaults.padId,
+                    Convolution.NARROW);
+            return ConfigJson.TYPES.read(json, Config.class, saved, ModelType.CNN);
         }
     }
 }

@@ -88,7 +88,8 @@ class AdversarialTrainingTest {
             case BILSTM_ATTENTION -> new BiLstmAttentionClassifier.Config(
                     VOCAB, EMBED, HIDDEN, HIDDEN, 1, NO_DROPOUT, CLASSES, PAD);
             case RCNN -> new RcnnClassifier.Config(VOCAB, EMBED, HIDDEN, HIDDEN, Rcnn.Context.RNN, NO_DROPOUT, CLASSES, PAD);
-            case CNN -> new CnnClassifier.Config(VOCAB, EMBED, 1f, List.of(1, 2), HIDDEN, NO_DROPOUT, CLASSES, PAD);
+            case CNN -> new CnnClassifier.Config(VOCAB, EMBED, 1f, List.of(1, 2), HIDDEN, NO_DROPOUT, CLASSES, PAD,
+                    CnnClassifier.Convolution.WIDE);
             case TRANSFORMER -> new TransformerClassifier.Config(VOCAB, EMBED, 2, HIDDEN, 1, NO_DROPOUT,
                     Activation.RELU, NormPlacement.PRE, CLASSES, PAD);
         };

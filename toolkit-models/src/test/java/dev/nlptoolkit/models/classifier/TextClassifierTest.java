@@ -67,7 +67,8 @@ class TextClassifierTest {
                     VOCAB, EMBED, HIDDEN, ATTENTION, LAYERS, dropout, CLASSES, PAD);
             case RCNN -> new RcnnClassifier.Config(VOCAB, EMBED, HIDDEN, LATENT, Rcnn.Context.LSTM, dropout, CLASSES, PAD);
             // widths above the shortest rows (1 and 2 tokens) and one above the whole batch's T
-            case CNN -> new CnnClassifier.Config(VOCAB, EMBED, 1f, CNN_WIDTHS, CNN_MAPS, dropout, CLASSES, PAD);
+            case CNN -> new CnnClassifier.Config(VOCAB, EMBED, 1f, CNN_WIDTHS, CNN_MAPS, dropout, CLASSES, PAD,
+                    CnnClassifier.Convolution.WIDE);
             case TRANSFORMER -> new TransformerClassifier.Config(VOCAB, EMBED, HEADS, FEED_FORWARD, LAYERS, dropout,
                     Activation.GELU, NormPlacement.PRE, CLASSES, PAD);
         };

@@ -39,7 +39,7 @@ public enum ModelKind {
     BILSTM_ATTENTION("bilstm-attention", HyperParameters.RECURRENT),
     /** Recurrent convolutional network (Lai et al. 2015). */
     RCNN("rcnn", HyperParameters.RECURRENT),
-    /** Kim's (2014) convolutional classifier: filters of widths 3, 4, 5, max-over-time pooling. */
+    /** Kim's (2014) convolutional classifier: filters of widths 3, 4, 5 over wide windows, max-over-time pooling. */
     CNN("cnn", HyperParameters.CNN),
     /** Our Transformer encoder trained from scratch. */
     TRANSFORMER("transformer", HyperParameters.TRANSFORMER),

@@ -136,6 +136,7 @@ class CnnAndPretrainedEmbeddingsTest {
         assertEquals("[3,4,5]", model.get("filter_widths").toString());
         assertEquals(100, model.get("num_filters").getAsInt());
         assertEquals(0.5, model.get("dropout").getAsDouble(), 1e-6);
+        assertEquals("wide", model.get("convolution").getAsString());
         List<TextInput> inputs = new ArrayList<>();
         dev.examples().forEach(e -> inputs.add(TextInput.of(e.text())));
         try (ClassifierModel loaded = ClassifierModel.load(cnn.directory(), DeviceChoice.CPU)) {

@@ -3,6 +3,7 @@ package dev.nlptoolkit.tasks.classify;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nlptoolkit.core.device.DeviceChoice;
+import dev.nlptoolkit.models.classifier.CnnClassifier;
 import dev.nlptoolkit.models.classifier.TextClassifiers;
 
 import com.google.gson.JsonObject;
@@ -21,15 +22,21 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 
-/** Model directories that version 0.1 saved still load and predict as they did (test-fixtures/saved-v0.1). */
+/**
+ * Model directories that earlier versions saved still load and predict as they did: version 0.1's
+ * (test-fixtures/saved-v0.1) and a {@code cnn} from before its {@code convolution} key
+ * (test-fixtures/saved-cnn-narrow).
+ */
 class SavedModelCompatibilityTest {
 
     private static Path saved;
+    private static Path savedCnn;
 
     @BeforeAll
     static void locate() throws URISyntaxException {
         Fixtures.singleThreaded();
         saved = Paths.get(SavedModelCompatibilityTest.class.getResource("/fixtures/saved-v0.1").toURI());
+        savedCnn = Paths.get(SavedModelCompatibilityTest.class.getResource("/fixtures/saved-cnn-narrow").toURI());
     }
 
     @ParameterizedTest
@@ -44,9 +51,23 @@ class SavedModelCompatibilityTest {
 
     @Test
     void theSavedLstmPredictsWhatVersion01Predicted() throws Exception {
+        assertPredictsAsBefore(saved.resolve("lstm"), saved.resolve("lstm-predictions.jsonl"));
+    }
+
+    @Test
+    void aCnnSavedBeforeWideWindowsReadsNarrowOnesAndPredictsAsBefore() throws Exception {
+        JsonObject model = JsonParser.parseString(Files.readString(savedCnn.resolve("cnn/config.json")))
+                .getAsJsonObject().getAsJsonObject("model");
+        CnnClassifier.Config config = (CnnClassifier.Config) TextClassifiers.readConfig(model);
+        assertEquals(CnnClassifier.Convolution.NARROW, config.convolution());
+        assertPredictsAsBefore(savedCnn.resolve("cnn"), savedCnn.resolve("cnn-predictions.jsonl"));
+    }
+
+    /** What the model in {@code directory} predicts for saved-v0.1's three inputs equals {@code expectedFile}. */
+    private static void assertPredictsAsBefore(Path directory, Path expectedFile) throws Exception {
         List<String> inputs = Files.readAllLines(saved.resolve("lstm-predictions-input.jsonl"), StandardCharsets.UTF_8);
-        List<String> expected = Files.readAllLines(saved.resolve("lstm-predictions.jsonl"), StandardCharsets.UTF_8);
-        try (ClassifierModel model = ClassifierModel.load(saved.resolve("lstm"), DeviceChoice.CPU)) {
+        List<String> expected = Files.readAllLines(expectedFile, StandardCharsets.UTF_8);
+        try (ClassifierModel model = ClassifierModel.load(directory, DeviceChoice.CPU)) {
             List<TextInput> texts = inputs.stream()
                     .map(line -> TextInput.of(JsonParser.parseString(line).getAsJsonObject().get("text").getAsString()))
                     .toList();
