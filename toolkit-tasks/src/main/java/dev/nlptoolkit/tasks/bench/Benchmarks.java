@@ -81,19 +81,6 @@ public final class Benchmarks {
         }
     }
 
-    /** A mode in force until closed; closing cannot fail. */
-    interface Mode extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** Gradient recording off on this thread until closed, whatever the engine thread's mode was. */
-    static Mode withoutGradients() {
-        boolean before = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        return () -> JniUtils.setGradMode(before);
-    }
-
     /**
      * The malloc in use ({@code allocator}) and the environment that chose and tunes it: {@code LD_PRELOAD},
      * glibc's {@code MALLOC_*} and gperftools' {@code TCMALLOC_*} variables, which the launcher sets

@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.train.AdamW;
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.core.train.LearningRateSchedule;
 import dev.nlptoolkit.models.bert.BertConfig;
 import dev.nlptoolkit.models.bert.BertForSequenceClassification;
@@ -138,7 +139,7 @@ final class BertMini {
         NDList batch = batch(manager, batchSize, length);
         List<Long> nanos = new ArrayList<>();
         List<Long> cpuNanos = new ArrayList<>();
-        try (var noGradient = Benchmarks.withoutGradients()) {
+        return Gradients.withoutRecording(() -> {
             for (int i = 0; i < settings.totalSteps(); i++) {
                 try (NDManager scope = manager.newSubManager()) {
                     batch.tempAttach(scope);
@@ -157,8 +158,8 @@ final class BertMini {
                     }
                 }
             }
-        }
-        return new TrainingBench.Timed(new StepTimes(nanos.stream().mapToLong(Long::longValue).toArray()),
-                new StepTimes(cpuNanos.stream().mapToLong(Long::longValue).toArray()));
+            return new TrainingBench.Timed(new StepTimes(nanos.stream().mapToLong(Long::longValue).toArray()),
+                    new StepTimes(cpuNanos.stream().mapToLong(Long::longValue).toArray()));
+        });
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
+import dev.nlptoolkit.core.train.Gradients;
 import dev.nlptoolkit.models.decode.DecodeOptions;
 import dev.nlptoolkit.models.decode.GreedyDecoder;
 import dev.nlptoolkit.models.decode.Hypothesis;
@@ -61,8 +62,8 @@ final class TranslateGreedy {
         GreedyDecoder decoder = new GreedyDecoder(model, options);
         long[] nanos = new long[settings.steps()];
         long[] cpuNanos = new long[settings.steps()];
-        List<Hypothesis> last = List.of();
-        try (var noGradient = Benchmarks.withoutGradients()) {
+        List<Hypothesis> last = Gradients.withoutRecording(() -> {
+            List<Hypothesis> best = List.of();
             for (int i = 0; i < settings.totalSteps(); i++) {
                 Benchmarks.profileBefore(settings, i);
                 long start = System.nanoTime();
@@ -76,9 +77,10 @@ final class TranslateGreedy {
                     nanos[i - settings.warmup()] = elapsed;
                     cpuNanos[i - settings.warmup()] = cpu;
                 }
-                last = decoded.stream().map(h -> h.get(0)).toList();
+                best = decoded.stream().map(h -> h.get(0)).toList();
             }
-        }
+            return best;
+        });
         long generated = generatedTokens(last, sizes);
         StepTimes wall = new StepTimes(nanos);
         JsonObject extras = new JsonObject();
