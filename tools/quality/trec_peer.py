@@ -1,14 +1,17 @@
 """Plain-PyTorch peers of the toolkit's TREC classifiers, on the same hold-out split, for the issue-13 notes.
 
 Trains Kim's CNN (or the BiLSTM with attention pooling) with the toolkit's from-scratch defaults
-(AdamW, weight decay 0.01, clipping at 1.0, 5% warm-up then constant; CNN lr 1e-3 batch 50, BiLSTM lr
-2e-3 batch 128), evaluates on dev every 100 updates and prints the test accuracy at the best dev
-accuracy. Embeddings:
-  random       lower-cased word tokens, a table drawn from N(0, 0.1) (the toolkit's `cnn` default)
+(AdamW, weight decay 0.01, clipping at 1.0, 5% warm-up then constant; CNN lr 1e-3 batch 50, wide
+windows, BiLSTM lr 2e-3 batch 128), evaluates on dev every 100 updates and prints the test accuracy at
+the best dev accuracy. Embeddings:
+  random       lower-cased word tokens seen at least --min-count times in training (default 2, as the
+               toolkit; the stop-20 figures kept every word), a table drawn from N(0, 0.1) (the
+               toolkit's `cnn` default)
   minilm-cut   all-MiniLM-L6-v2's word pieces and frozen table, pieces the training data never shows
                mapped to [UNK] (what `--init-embeddings M --freeze-embeddings` trains)
   minilm-full  the same, every piece keeping its pretrained row
 --ema D [D ...] also tracks exponential moving averages of the weights and reports each the same way.
+--narrow reads the CNN's windows inside the text only (the toolkit's `cnn` before stop 24).
 
   python tools/quality/trec_peer.py --split runs/quality/trec-split --kind cnn --embeddings random --seed 1
   python tools/quality/trec_peer.py --split runs/quality/trec-split --kind cnn --embeddings minilm-cut \
@@ -39,22 +42,31 @@ def read(path):
 
 
 class Cnn(nn.Module):
-    def __init__(self, table, labels):
+    def __init__(self, table, labels, wide):
         super().__init__()
         self.emb = table
+        self.wide = wide
         dim = table.embedding_dim
-        self.convs = nn.ModuleList(nn.Conv1d(dim, 100, k) for k in (3, 4, 5))
+        # wide: w - 1 zero vectors on both sides, window j covering tokens j - w + 1 .. j
+        self.convs = nn.ModuleList(nn.Conv1d(dim, 100, k, padding=k - 1 if wide else 0) for k in (3, 4, 5))
         self.drop = nn.Dropout(0.5)
         self.out = nn.Linear(300, labels)
 
     def forward(self, ids):
-        x = self.emb(ids).transpose(1, 2)
         mask = ids != PAD
+        # zero at padding, as the toolkit: a wide window may reach past the last token
+        x = (self.emb(ids) * mask.unsqueeze(2)).transpose(1, 2)
+        lengths = mask.sum(1, keepdim=True)
         pooled = []
         for conv in self.convs:
+            k = conv.kernel_size[0]
             h = F.relu(conv(x))
-            # a window counts when its last token is not padding (batches hold at least 5 positions)
-            valid = mask[:, conv.kernel_size[0] - 1:]
+            if self.wide:
+                # a window counts when it holds a token
+                valid = torch.arange(h.shape[2]).unsqueeze(0) <= lengths + k - 2
+            else:
+                # a window counts when its last token is not padding (batches hold at least 5 positions)
+                valid = mask[:, k - 1:]
             pooled.append(h.masked_fill(~valid.unsqueeze(1), -1e4).max(2).values)
         return self.out(self.drop(torch.cat(pooled, 1)))
 
@@ -85,6 +97,8 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--ema", type=float, nargs="*", default=[])
+    p.add_argument("--min-count", type=int, default=2)
+    p.add_argument("--narrow", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(1)
     splits = [read(f"{a.split}/{name}.label") for name in ("train", "dev", "test")]
@@ -94,7 +108,7 @@ def main():
         def words(text):
             return re.findall(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]", text.lower())
         counts = collections.Counter(w for _, t in splits[0] for w in words(t))
-        vocab = {w: i + 2 for i, w in enumerate(counts)}
+        vocab = {w: i + 2 for i, w in enumerate(w for w in counts if counts[w] >= a.min_count)}
         encoded = [[([vocab.get(w, UNK) for w in words(t)], labels[l]) for l, t in s] for s in splits]
         rows = len(vocab) + 2
     else:
@@ -118,7 +132,7 @@ def main():
         nn.init.normal_(table.weight, 0, 0.1)
     else:
         table = nn.Embedding.from_pretrained(matrix.clone(), freeze=True)
-    model = (Cnn if a.kind == "cnn" else BiLstmAttention)(table, len(labels))
+    model = Cnn(table, len(labels), not a.narrow) if a.kind == "cnn" else BiLstmAttention(table, len(labels))
     batch_size, lr = (50, 1e-3) if a.kind == "cnn" else (128, 2e-3)
     opt = torch.optim.AdamW([q for q in model.parameters() if q.requires_grad], lr=lr, weight_decay=0.01)
     averages = {d: copy.deepcopy(model) for d in a.ema}
