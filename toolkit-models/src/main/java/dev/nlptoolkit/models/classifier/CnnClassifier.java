@@ -130,11 +130,11 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
     private NDArray invalidWindows(NDArray lengths, int width, long windows, DataType type) {
         NDManager manager = lengths.getManager();
         // (B) -> (B, 1): the last valid window of each row
-        NDArray lastStart = (config.wide() ? lengths.add(width - 2) : lengths.sub(width).maximum(0)).expandDims(1);
+        NDArray lastValid = (config.wide() ? lengths.add(width - 2) : lengths.sub(width).maximum(0)).expandDims(1);
         // (W) -> (1, W) compared with (B, 1) -> (B, W)
-        NDArray starts = manager.arange(0, Math.toIntExact(windows), 1, lengths.getDataType(), lengths.getDevice())
+        NDArray windowIds = manager.arange(0, Math.toIntExact(windows), 1, lengths.getDataType(), lengths.getDevice())
                 .expandDims(0);
-        return starts.gt(lastStart).toType(type, false).mul(MASK_VALUE).expandDims(1);
+        return windowIds.gt(lastValid).toType(type, false).mul(MASK_VALUE).expandDims(1);
     }
 
     /** (B, T): the share of maps whose winning window covers each real token; see the class javadoc. */
@@ -146,7 +146,7 @@ public final class CnnClassifier extends ClassifierBlock<CnnClassifier.Config> {
             long windows = config.wide() ? steps + width - 1 : padded - width + 1;
             // position q of the shifted rows below is token q - lead: a wide window j covers j - w + 1 .. j
             long lead = config.wide() ? width - 1 : 0;
-            // (B, F) winning starts -> (B, F, W) one-hot -> (B, W) maps won by each start
+            // (B, F) winning windows -> (B, F, W) one-hot -> (B, W) maps won by each window
             NDArray won = winners.get(i).oneHot(Math.toIntExact(windows)).sum(new int[] {1});
             NDManager manager = won.getManager();
             long rows = won.getShape().get(0);
