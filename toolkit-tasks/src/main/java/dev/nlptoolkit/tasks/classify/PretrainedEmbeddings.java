@@ -5,13 +5,21 @@ import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.checkpoint.SafetensorsHeader;
 import dev.nlptoolkit.core.checkpoint.TensorInfo;
 import dev.nlptoolkit.core.tokenize.HfTokenizer;
+import dev.nlptoolkit.core.train.Gradients;
+import dev.nlptoolkit.models.bert.BertCheckpoint;
+import dev.nlptoolkit.models.bert.BertConfig;
+import dev.nlptoolkit.models.bert.BertInput;
+import dev.nlptoolkit.models.bert.BertModel;
 import dev.nlptoolkit.models.classifier.TextClassifier;
 import dev.nlptoolkit.models.weights.StateDict;
+import dev.nlptoolkit.models.weights.WeightMismatchException;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -27,30 +35,54 @@ import java.util.List;
  * and the matrix's rows of the pieces the model uses ({@link TableRowTokenizer}) its initial embedding
  * table (Kim 2014's "non-static" when trained on, "static" when frozen).
  *
+ * <p>With {@code layer} L above 0 a row is instead what the checkpoint's encoder makes of its piece
+ * alone: the output of layer L at the piece in {@code [CLS] piece [SEP]} (model2vec distils static
+ * vectors likewise, passing each token of a vocabulary through a sentence encoder). A small encoder's
+ * input matrix leaves much of a word's meaning to the layers above it, and the first layers put it back
+ * (the README's TREC rows for {@code cnn}). The rows are rescaled to the mean length of the matrix rows
+ * they replace, the scale the from-scratch models' initialisation and learning rates were chosen for
+ * (all-MiniLM-L6-v2's layer outputs are about 10 times longer).
+ *
  * @param directory the checkpoint directory
  * @param tensor the name of the word-embedding matrix in its safetensors
  * @param rows V, the matrix's rows: the from-scratch model's vocabulary size
  * @param columns E, the embedding size
+ * @param layer 0 for the word-embedding matrix, L >= 1 for the output of encoder layer L
  */
-record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns) {
+record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns, int layer) {
 
     /** The word embeddings of BERT-family checkpoints: a bare encoder's name, then a task model's. */
     static final List<String> TENSOR_NAMES =
             List.of("embeddings.word_embeddings.weight", "bert.embeddings.word_embeddings.weight");
     /** The from-scratch classifiers' embedding table, by StateDict name. */
     static final String EMBEDDING_PARAMETER = "embedding.weight";
+    /** Pieces encoded at once for {@code layer} > 0: (512, 3) inputs. */
+    private static final int ENCODE_BATCH = 512;
 
     /**
-     * Finds the tokenizer and the word-embedding matrix of {@code directory}; reads headers only.
+     * Finds the tokenizer and the word-embedding matrix of {@code directory} (and, for {@code layer} > 0,
+     * checks that its encoder has that layer); reads headers only.
      *
-     * @throws CheckpointException naming the file when the tokenizer or the matrix is missing or the
-     *     matrix is not 2-D floating point
+     * @throws CheckpointException naming the file when the tokenizer or the matrix is missing, the
+     *     matrix is not 2-D floating point, or config.json has fewer than {@code layer} layers
      */
-    static PretrainedEmbeddings open(Path directory) throws CheckpointException {
+    static PretrainedEmbeddings open(Path directory, int layer) throws CheckpointException {
+        if (layer < 0) {
+            throw new IllegalArgumentException("the embedding layer must be 0 (the word embeddings) or an encoder"
+                    + " layer >= 1, got " + layer);
+        }
         Path tokenizer = directory.resolve(HfTokenizer.TOKENIZER_FILE);
         if (!Files.isRegularFile(tokenizer)) {
             throw new CheckpointException(tokenizer, "is missing; --init-embeddings needs a Hugging Face directory"
                     + " with the tokenizer.json of its embeddings");
+        }
+        if (layer > 0) {
+            Path configFile = directory.resolve(BertCheckpoint.CONFIG_FILE);
+            int layers = BertConfig.read(configFile).numHiddenLayers();
+            if (layer > layers) {
+                throw new CheckpointException(configFile, "has " + layers + " hidden layers: embeddings from layer "
+                        + layer + " need an encoder that deep");
+            }
         }
         ModelDirectory checkpoint = ModelDirectory.open(directory);
         for (String name : TENSOR_NAMES) {
@@ -65,7 +97,8 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
                     throw new CheckpointException(header.file(), name, "is " + info.dtype() + " "
                             + new Shape(shape) + "; word embeddings are a 2-D floating-point (V, E) matrix");
                 }
-                return new PretrainedEmbeddings(directory, name, Math.toIntExact(shape[0]), Math.toIntExact(shape[1]));
+                return new PretrainedEmbeddings(directory, name, Math.toIntExact(shape[0]), Math.toIntExact(shape[1]),
+                        layer);
             }
         }
         throw new CheckpointException(directory, "holds none of " + TENSOR_NAMES
@@ -85,25 +118,98 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
     }
 
     /**
-     * Copies rows {@code pieces} of the matrix, in that order, into {@code model}'s embedding table,
-     * whose shape must be (pieces, E).
+     * Copies the rows for {@code pieces} ({@link #rows(long[], long[], NDManager)}), in that order, into
+     * {@code model}'s embedding table, whose shape must be (pieces, E).
      */
-    void copyInto(TextClassifier model, long[] pieces, NDManager manager) throws CheckpointException {
+    void copyInto(TextClassifier model, long[] pieces, long[] template, NDManager manager)
+            throws CheckpointException {
         Parameter table = StateDict.of(model).get(EMBEDDING_PARAMETER);
         Shape expected = new Shape(pieces.length, columns);
         if (table == null || !table.getArray().getShape().equals(expected)) {
             throw new IllegalStateException("the model's " + EMBEDDING_PARAMETER + " is not " + expected);
         }
         try (NDManager scratch = manager.newSubManager()) {
-            float[] all = ModelDirectory.open(directory).readWeights(scratch).get(tensor)
-                    .toType(DataType.FLOAT32, false).toFloatArray();
-            float[] rowsOfTable = new float[pieces.length * columns];
-            for (int r = 0; r < pieces.length; r++) {
-                System.arraycopy(all, Math.toIntExact(pieces[r] * columns), rowsOfTable, r * columns, columns);
-            }
-            scratch.create(rowsOfTable, expected).toType(table.getArray().getDataType(), false)
+            scratch.create(rows(pieces, template, scratch), expected).toType(table.getArray().getDataType(), false)
                     .copyTo(table.getArray());
         }
+    }
+
+    /**
+     * The table for {@code pieces}, (pieces, E) row-major: their rows of the matrix, or for {@code layer}
+     * > 0 the encoder's layer-{@code layer} output at each piece between {@code template}, the ids the
+     * tokenizer puts around an empty text ([CLS], [SEP]): the first before the piece, the rest after.
+     */
+    float[] rows(long[] pieces, long[] template, NDManager manager) throws CheckpointException {
+        try (NDManager scratch = manager.newSubManager()) {
+            float[] all = ModelDirectory.open(directory).readWeights(scratch).get(tensor)
+                    .toType(DataType.FLOAT32, false).toFloatArray();
+            float[] matrixRows = new float[pieces.length * columns];
+            for (int r = 0; r < pieces.length; r++) {
+                System.arraycopy(all, Math.toIntExact(pieces[r] * columns), matrixRows, r * columns, columns);
+            }
+            if (layer == 0) {
+                return matrixRows;
+            }
+            float[] encoded = encode(pieces, template, scratch);
+            float scale = (float) (meanRowLength(matrixRows) / meanRowLength(encoded));
+            for (int i = 0; i < encoded.length; i++) {
+                encoded[i] *= scale;
+            }
+            return encoded;
+        }
+    }
+
+    private float[] encode(long[] pieces, long[] template, NDManager manager) throws CheckpointException {
+        BertModel encoder;
+        try {
+            encoder = BertCheckpoint.loadModel(directory, manager);
+        } catch (WeightMismatchException e) {
+            throw new CheckpointException(directory, "cannot load its encoder for embeddings from layer " + layer
+                    + ": " + e.getMessage(), e);
+        }
+        if (encoder.getConfig().hiddenSize() != columns) {
+            throw new CheckpointException(directory.resolve(BertCheckpoint.CONFIG_FILE), "has hidden_size "
+                    + encoder.getConfig().hiddenSize() + " but " + tensor + " " + columns + " columns");
+        }
+        int position = template.length == 0 ? 0 : 1;
+        int width = template.length + 1;
+        float[] out = new float[pieces.length * columns];
+        for (int start = 0; start < pieces.length; start += ENCODE_BATCH) {
+            int n = Math.min(ENCODE_BATCH, pieces.length - start);
+            long[] ids = new long[n * width];
+            for (int i = 0; i < n; i++) {
+                int t = i * width;
+                if (template.length > 0) {
+                    ids[t++] = template[0];
+                }
+                ids[t++] = pieces[start + i];
+                for (int k = 1; k < template.length; k++) {
+                    ids[t++] = template[k];
+                }
+            }
+            int first = start;
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray input = batch.create(ids, new Shape(n, width));
+                float[] hidden = Gradients.withoutRecording(() -> encoder.forward(new ParameterStore(batch, false),
+                                BertInput.of(input), false, BertModel.Extra.HIDDEN_STATES)
+                        .hiddenStates().get(layer).get(":, " + position + ", :").toType(DataType.FLOAT32, false)
+                        .toFloatArray());
+                System.arraycopy(hidden, 0, out, first * columns, hidden.length);
+            }
+        }
+        return out;
+    }
+
+    private double meanRowLength(float[] table) {
+        double sum = 0;
+        for (int r = 0; r < table.length / columns; r++) {
+            double squares = 0;
+            for (int c = 0; c < columns; c++) {
+                squares += (double) table[r * columns + c] * table[r * columns + c];
+            }
+            sum += Math.sqrt(squares);
+        }
+        return sum / (table.length / columns);
     }
 
     /** Where the embeddings came from, for config.json and training.json. */
@@ -116,6 +222,7 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
         shape.add(columns);
         json.add("shape", shape);
         json.addProperty("table_rows", tableRows);
+        json.addProperty("layer", layer);
         json.addProperty("frozen", frozen);
         return json;
     }

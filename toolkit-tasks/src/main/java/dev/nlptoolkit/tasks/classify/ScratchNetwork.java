@@ -6,6 +6,7 @@ import dev.nlptoolkit.core.checkpoint.ModelDirectory;
 import dev.nlptoolkit.core.data.Example;
 import dev.nlptoolkit.core.tokenize.HfTokenizer;
 import dev.nlptoolkit.core.tokenize.TextTokenizer;
+import dev.nlptoolkit.core.tokenize.TokenBatch;
 import dev.nlptoolkit.core.tokenize.WordTokenizer;
 import dev.nlptoolkit.core.tokenize.WordVocabulary;
 import dev.nlptoolkit.models.classifier.TextClassifier;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -113,7 +115,10 @@ final class ScratchNetwork implements ClassifierNetwork {
         Path file = embeddings.directory().resolve(HfTokenizer.TOKENIZER_FILE);
         HfTokenizer pieces = embeddings.tokenizer(maxLength);
         TableRowTokenizer tokenizer;
+        long[] template;
         try {
+            TokenBatch empty = pieces.encode(List.of(""));
+            template = Arrays.copyOf(empty.inputIds()[0], empty.lengths()[0]);
             tokenizer = TableRowTokenizer.fromTexts(pieces, file, train.stream().map(Example::text).toList(),
                     train.stream().map(Example::textPair).toList());
         } catch (IOException | RuntimeException e) {
@@ -124,7 +129,7 @@ final class ScratchNetwork implements ClassifierNetwork {
             JsonObject config = ScratchBlocks.defaultConfig(kind, tokenizer.vocabularySize(), labels.size(),
                     embeddings.columns(), Math.toIntExact(tokenizer.padId())).toJson();
             TextClassifier model = TextClassifiers.createInitialized(config, manager);
-            embeddings.copyInto(model, tokenizer.pieces(), manager);
+            embeddings.copyInto(model, tokenizer.pieces(), template, manager);
             return new ScratchNetwork(kind, model, config, tokenizer, null, file,
                     embeddings.provenance(frozen, tokenizer.vocabularySize()), labels, maxLength);
         } catch (CheckpointException | RuntimeException e) {

@@ -166,8 +166,8 @@ public final class TextClassifierTrainer {
             return BertNetwork.fromInit(b.init, labels, hyper.maxLength(), manager);
         }
         if (b.initEmbeddings != null) {
-            return ScratchNetwork.create(b.kind, PretrainedEmbeddings.open(b.initEmbeddings), b.freezeEmbeddings,
-                    b.train.examples(), labels, hyper.maxLength(), manager);
+            return ScratchNetwork.create(b.kind, PretrainedEmbeddings.open(b.initEmbeddings, b.initEmbeddingsLayer),
+                    b.freezeEmbeddings, b.train.examples(), labels, hyper.maxLength(), manager);
         }
         Path saved = b.outputDir.resolve(ScratchNetwork.VOCABULARY_FILE);
         // A resumed run must see the ids its checkpoint was trained with.
@@ -271,6 +271,10 @@ public final class TextClassifierTrainer {
         run.put("selection_metric", b.selection.key());
         run.put("init_embeddings", String.valueOf(b.initEmbeddings == null ? null
                 : b.initEmbeddings.toAbsolutePath().normalize()) + (b.freezeEmbeddings ? ", frozen" : ""));
+        if (b.initEmbeddingsLayer != 0) {
+            // only when not 0, so that runs from the word-embedding matrix keep their fingerprint
+            run.put("init_embeddings_layer", Integer.toString(b.initEmbeddingsLayer));
+        }
         if (embeddingLearningRateScale != 1) {
             // only when not 1, so that runs at the full rate keep the fingerprint they had before the option
             // (a fine-tuned pretrained table from then resumes with an explicit 1: the CLI help says so)
@@ -373,6 +377,7 @@ public final class TextClassifierTrainer {
         private Path outputDir;
         private Path init;
         private Path initEmbeddings;
+        private int initEmbeddingsLayer;
         private boolean freezeEmbeddings;
         private Double embeddingLearningRateScale;
         private ClassWeights classWeights = ClassWeights.NONE;
@@ -436,6 +441,16 @@ public final class TextClassifierTrainer {
          */
         public Builder initEmbeddings(Path directory) {
             this.initEmbeddings = directory;
+            return this;
+        }
+
+        /**
+         * Where in the {@link #initEmbeddings} checkpoint the table comes from: 0 (the default) its
+         * word-embedding matrix, L >= 1 the output of its encoder's layer L for each piece encoded alone
+         * ({@code [CLS] piece [SEP]}), rescaled to the matrix rows' mean length (see {@link PretrainedEmbeddings}).
+         */
+        public Builder initEmbeddingsLayer(int layer) {
+            this.initEmbeddingsLayer = layer;
             return this;
         }
 
@@ -621,6 +636,14 @@ public final class TextClassifierTrainer {
                             : "frozen embeddings do not learn: drop the embedding learning-rate scale"
                                     + " or --freeze-embeddings");
                 }
+            }
+            if (initEmbeddingsLayer < 0) {
+                throw new UserInputException("the embedding layer must be 0 (the word-embedding matrix) or an"
+                        + " encoder layer >= 1, got " + initEmbeddingsLayer);
+            }
+            if (initEmbeddingsLayer > 0 && initEmbeddings == null) {
+                throw new UserInputException("an embedding layer picks a layer of the initEmbeddings(...) /"
+                        + " --init-embeddings checkpoint: give that too");
             }
             if (freezeEmbeddings && initEmbeddings == null) {
                 throw new UserInputException("freezing embeddings needs pretrained ones: give"

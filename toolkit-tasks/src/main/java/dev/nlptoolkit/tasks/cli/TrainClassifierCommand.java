@@ -85,6 +85,12 @@ public final class TrainClassifierCommand implements Callable<Integer> {
                     + " all-MiniLM-L6-v2, instead of a vocabulary counted from --train. Default: none.")
     Path initEmbeddings;
 
+    @Option(names = "--init-embeddings-layer", paramLabel = "L", defaultValue = "0",
+            description = "Where in the --init-embeddings checkpoint the table comes from: 0, its word-embedding"
+                    + " matrix; L >= 1, the output of its encoder's layer L for each word piece encoded alone"
+                    + " ([CLS] piece [SEP]), rescaled to the matrix rows' mean length. Default: ${DEFAULT-VALUE}.")
+    int initEmbeddingsLayer;
+
     @Option(names = "--freeze-embeddings",
             description = "Keep the --init-embeddings table fixed (Kim's static; default non-static:"
                     + " trained). Default: ${DEFAULT-VALUE}.")
@@ -251,7 +257,7 @@ public final class TrainClassifierCommand implements Callable<Integer> {
         if (initEmbeddings != null) {
             trainer.initEmbeddings(initEmbeddings);
         }
-        trainer.freezeEmbeddings(freezeEmbeddings).classWeights(classWeights);
+        trainer.initEmbeddingsLayer(initEmbeddingsLayer).freezeEmbeddings(freezeEmbeddings).classWeights(classWeights);
         if (embeddingLearningRateScale != null) {
             trainer.embeddingLearningRateScale(embeddingLearningRateScale);
         }

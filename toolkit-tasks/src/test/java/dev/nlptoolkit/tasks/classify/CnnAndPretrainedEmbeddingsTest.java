@@ -270,7 +270,7 @@ class CnnAndPretrainedEmbeddingsTest {
     void everyFromScratchKindStartsFromTheMatrix(ModelKind kind) throws Exception {
         LabelMap labels = LabelMap.of(train.examples(), train.source());
         try (NDManager manager = NDManager.newBaseManager();
-                ScratchNetwork network = ScratchNetwork.create(kind, PretrainedEmbeddings.open(checkpoint), false,
+                ScratchNetwork network = ScratchNetwork.create(kind, PretrainedEmbeddings.open(checkpoint, 0), false,
                         train.examples(), labels, MAX_LENGTH, manager)) {
             NDArray table = StateDict.of(network.model()).get(PretrainedEmbeddings.EMBEDDING_PARAMETER).getArray();
             long[] pieces = ((TableRowTokenizer) network.tokenizer()).pieces();
@@ -285,7 +285,7 @@ class CnnAndPretrainedEmbeddingsTest {
     void piecesOutsideTheTrainingDataBecomeTheUnknownRow() throws Exception {
         LabelMap labels = LabelMap.of(train.examples(), train.source());
         try (NDManager manager = NDManager.newBaseManager();
-                ScratchNetwork network = ScratchNetwork.create(ModelKind.CNN, PretrainedEmbeddings.open(checkpoint),
+                ScratchNetwork network = ScratchNetwork.create(ModelKind.CNN, PretrainedEmbeddings.open(checkpoint, 0),
                         true, train.examples(), labels, MAX_LENGTH, manager);
                 HfTokenizer original = HfTokenizer.builder().setPath(checkpoint).build()) {
             TableRowTokenizer rows = (TableRowTokenizer) network.tokenizer();
@@ -309,17 +309,63 @@ class CnnAndPretrainedEmbeddingsTest {
 
     @Test
     void aBertClassifierAsInitEmbeddingsGivesItsBertPrefixedMatrix() throws Exception {
-        PretrainedEmbeddings embeddings = PretrainedEmbeddings.open(Fixtures.tinyBert());
+        PretrainedEmbeddings embeddings = PretrainedEmbeddings.open(Fixtures.tinyBert(), 0);
         assertEquals("bert.embeddings.word_embeddings.weight", embeddings.tensor());
         assertEquals(WORD_PIECES, embeddings.rows());
         assertEquals(32, embeddings.columns());
+    }
+
+    /**
+     * Rows from an encoder layer equal transformers': tiny-bert's pieces encoded alone, hidden_states[L]
+     * at the piece, rescaled to the matrix rows' mean length (make_encoded_embeddings_fixture.py).
+     */
+    @Test
+    void rowsFromAnEncoderLayerMatchTransformers() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                HfTokenizer tokenizer = HfTokenizer.builder().setPath(Fixtures.tinyBert()).build()) {
+            Map<String, NDArray> expected = SafeTensors.read(
+                    Fixtures.resource("encoded-embeddings/tiny-bert-rows.safetensors"), manager);
+            long[] pieces = expected.get("pieces").toLongArray();
+            long[] template = tokenizer.encode(List.of("")).inputIds()[0];
+            assertArrayEquals(new long[] {101, 102}, template, "[CLS] and [SEP] around an empty text");
+
+            float[] matrixRows = PretrainedEmbeddings.open(Fixtures.tinyBert(), 0).rows(pieces, template, manager);
+            assertArrayEquals(expected.get("matrix_rows").toFloatArray(), matrixRows);
+            for (int layer = 1; layer <= 2; layer++) {
+                float[] rows = PretrainedEmbeddings.open(Fixtures.tinyBert(), layer).rows(pieces, template, manager);
+                float[] reference = expected.get("layer" + layer).toFloatArray();
+                assertTrue(maxAbsDifference(reference, rows) < 1e-6, "layer " + layer + ": "
+                        + maxAbsDifference(reference, rows));
+                assertTrue(maxAbsDifference(matrixRows, rows) > 1e-2, "layer " + layer + " is not the matrix");
+            }
+        }
+    }
+
+    /** A frozen table from layer 2 is saved as encoded, says which layer it came from, and predicts on reload. */
+    @Test
+    void aTableFromAnEncoderLayerIsRecordedAndKept() throws Exception {
+        Path out = tmp.resolve("cnn-layer2");
+        TrainedClassifier trained = trainer(ModelKind.CNN, out).initEmbeddings(Fixtures.tinyBert())
+                .initEmbeddingsLayer(2).freezeEmbeddings(true).epochs(1).build().fit();
+        JsonObject from = json(out.resolve("config.json")).getAsJsonObject("embeddings_from");
+        assertEquals(2, from.get("layer").getAsInt());
+        long[] pieces = savedRows(out);
+        try (NDManager manager = NDManager.newBaseManager();
+                HfTokenizer tokenizer = HfTokenizer.builder().setPath(Fixtures.tinyBert()).build()) {
+            long[] template = tokenizer.encode(List.of("")).inputIds()[0];
+            float[] encoded = PretrainedEmbeddings.open(Fixtures.tinyBert(), 2).rows(pieces, template, manager);
+            assertArrayEquals(encoded, savedEmbeddings(out));
+        }
+        try (ClassifierModel loaded = ClassifierModel.load(out, DeviceChoice.CPU)) {
+            assertEquals(trained.devMetrics().orElseThrow().confusion(), loaded.evaluate(dev).confusion());
+        }
     }
 
     @Test
     void badEmbeddingDirectoriesAndCombinationsSayWhatIsWrong() throws Exception {
         Path noTokenizer = Files.createDirectories(tmp.resolve("no-tokenizer"));
         CheckpointException missing =
-                assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noTokenizer));
+                assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noTokenizer, 0));
         assertTrue(missing.getMessage().contains("tokenizer.json"), missing.getMessage());
 
         Path noMatrix = Files.createDirectories(tmp.resolve("no-matrix"));
@@ -329,7 +375,7 @@ class CnnAndPretrainedEmbeddingsTest {
             SafeTensors.write(noMatrix.resolve("model.safetensors"),
                     Map.of("pooler.dense.weight", manager.ones(new Shape(2, 2))));
         }
-        CheckpointException none = assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noMatrix));
+        CheckpointException none = assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(noMatrix, 0));
         assertTrue(none.getMessage().contains("embeddings.word_embeddings.weight"), none.getMessage());
 
         UserInputException bert = assertThrows(UserInputException.class, () -> trainer(ModelKind.BERT,
@@ -338,5 +384,16 @@ class CnnAndPretrainedEmbeddingsTest {
         UserInputException frozen = assertThrows(UserInputException.class,
                 () -> trainer(ModelKind.CNN, tmp.resolve("x")).freezeEmbeddings(true).build());
         assertTrue(frozen.getMessage().contains("--init-embeddings"), frozen.getMessage());
+
+        CheckpointException deep =
+                assertThrows(CheckpointException.class, () -> PretrainedEmbeddings.open(Fixtures.tinyBert(), 3));
+        assertTrue(deep.getMessage().contains("config.json") && deep.getMessage().contains("has 2 hidden layers"),
+                deep.getMessage());
+        UserInputException negative = assertThrows(UserInputException.class, () -> trainer(ModelKind.CNN,
+                tmp.resolve("x")).initEmbeddings(checkpoint).initEmbeddingsLayer(-1).build());
+        assertTrue(negative.getMessage().contains("got -1"), negative.getMessage());
+        UserInputException layerAlone = assertThrows(UserInputException.class,
+                () -> trainer(ModelKind.CNN, tmp.resolve("x")).initEmbeddingsLayer(1).build());
+        assertTrue(layerAlone.getMessage().contains("--init-embeddings"), layerAlone.getMessage());
     }
 }

@@ -28,8 +28,13 @@ final class Fixtures {
     }
 
     static Path tinyBert() {
+        return resource("tiny-bert");
+    }
+
+    /** A file or directory of test-fixtures/, from the test class path. */
+    static Path resource(String path) {
         try {
-            return Paths.get(Fixtures.class.getResource("/fixtures/tiny-bert").toURI());
+            return Paths.get(Fixtures.class.getResource("/fixtures/" + path).toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }

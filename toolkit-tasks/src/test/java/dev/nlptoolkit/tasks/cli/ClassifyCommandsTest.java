@@ -199,6 +199,10 @@ class ClassifyCommandsTest {
                 "--freeze-embeddings", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, frozen.status());
         assertTrue(frozen.err().contains("--init-embeddings"), frozen.err());
+        Execution layer = Cli.run("train-classifier", "--train", dev.toString(), "--model", "cnn",
+                "--init-embeddings-layer", "2", "--out", tmp.resolve("x").toString());
+        assertEquals(ToolkitCli.EXIT_USER_ERROR, layer.status());
+        assertTrue(layer.err().contains("embedding layer") && layer.err().contains("--init-embeddings"), layer.err());
         Execution zeroScale = Cli.run("train-classifier", "--train", dev.toString(), "--model", "cnn",
                 "--embedding-lr-scale", "0", "--out", tmp.resolve("x").toString());
         assertEquals(ToolkitCli.EXIT_USER_ERROR, zeroScale.status());
