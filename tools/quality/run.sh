@@ -4,9 +4,10 @@
 #   tools/quality/run.sh holdout-bilstm|holdout-cnn|holdout-cnn-minilm M|holdout-cnn-minilm-static M
 #   tools/quality/run.sh holdout-bilstm-minilm M|holdout-bilstm-minilm-static M
 #   tools/quality/run.sh holdout-cnn-minilm M --embedding-lr-scale F|holdout-bilstm-minilm M --embedding-lr-scale F
+#   (the holdout-*-minilm* and sst2-*-minilm runs also take --init-embeddings-layer L: MiniLM's layer L)
 #   tools/quality/run.sh holdout-minilm M|holdout-minilm-balanced M|summary
 #   tools/quality/run.sh sst2-cnn|sst2-cnn-minilm M [OPTIONS]|sst2-bilstm-minilm M [OPTIONS]
-#     (OPTIONS e.g. --freeze-embeddings, --embedding-lr-scale F, --seed S)
+#     (OPTIONS e.g. --freeze-embeddings, --embedding-lr-scale F, --init-embeddings-layer L, --seed S)
 # The holdout-* runs split train_5500.label 80/10/10 (tools/quality/split_trec.py): dev for early
 # stopping, test for the figure; each trains seeds 1, 2, 3 and writes <name>-s<seed>.test.json.
 # TOOLKIT_JAR=runs/quality/toolkit.jar keeps a fixed build while the sources change, with the
@@ -39,10 +40,13 @@ holdout() {
       > "$out/$name-s$seed.test.json"
   done
 }
-# scaled OPTIONS...: the run-name suffix for an --embedding-lr-scale among OPTIONS ("-elr0.1"), else none.
-scaled() {
-  [[ " $* " =~ \ --embedding-lr-scale\ ([^ ]+)\  ]] && echo "-elr${BASH_REMATCH[1]}"
-  return 0
+# suffix OPTIONS...: the run-name suffix for an --init-embeddings-layer and an --embedding-lr-scale among
+# OPTIONS ("-layer2", "-elr0.1"), else none.
+suffix() {
+  local s=""
+  [[ " $* " =~ \ --init-embeddings-layer\ ([^ ]+)\  ]] && s+="-layer${BASH_REMATCH[1]}"
+  [[ " $* " =~ \ --embedding-lr-scale\ ([^ ]+)\  ]] && s+="-elr${BASH_REMATCH[1]}"
+  echo "$s"
 }
 # The attack's L2 budget, in embedding units, for both training and evaluation.
 epsilon=2
@@ -104,22 +108,22 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
     holdout holdout-cnn --model cnn "${small[@]}"
     ;;
   holdout-cnn-minilm)
-    holdout "holdout-cnn-minilm$(scaled "${@:3}")" --model cnn \
+    holdout "holdout-cnn-minilm$(suffix "${@:3}")" --model cnn \
       --init-embeddings "${2:?give the MiniLM model directory}" "${small[@]}" "${@:3}"
     ;;
   holdout-cnn-minilm-static)
     # Kim's CNN-static: the MiniLM table frozen, about 4x more updates in the budget on a busy machine
     # default epochs (enough for 2,000 updates): --epochs 100 would put all of its few updates in the warm-up
-    holdout holdout-cnn-minilm-static --model cnn --init-embeddings "${2:?give the MiniLM model directory}" \
-      --freeze-embeddings "${small[@]}"
+    holdout "holdout-cnn-minilm-static$(suffix "${@:3}")" --model cnn \
+      --init-embeddings "${2:?give the MiniLM model directory}" --freeze-embeddings "${small[@]}" "${@:3}"
     ;;
   holdout-bilstm-minilm)
-    holdout "holdout-bilstm-minilm$(scaled "${@:3}")" --model bilstm-attention \
+    holdout "holdout-bilstm-minilm$(suffix "${@:3}")" --model bilstm-attention \
       --init-embeddings "${2:?give the MiniLM model directory}" "${small[@]}" "${@:3}"
     ;;
   holdout-bilstm-minilm-static)
-    holdout holdout-bilstm-minilm-static --model bilstm-attention \
-      --init-embeddings "${2:?give the MiniLM model directory}" --freeze-embeddings "${small[@]}"
+    holdout "holdout-bilstm-minilm-static$(suffix "${@:3}")" --model bilstm-attention \
+      --init-embeddings "${2:?give the MiniLM model directory}" --freeze-embeddings "${small[@]}" "${@:3}"
     ;;
   holdout-minilm)
     holdout holdout-minilm --model bert --init "${2:?give the MiniLM model directory}" "${small[@]}"
@@ -136,7 +140,7 @@ for row in rows: print(json.dumps({"text": row["content"]}))' datasets/sst2/dev.
     name=$1
     [[ " ${*:3} " == *" --freeze-embeddings "* ]] && name=$name-static
     [[ " ${*:3} " =~ \ --seed\ ([0-9]+)\  ]] && name=$name-s${BASH_REMATCH[1]}
-    name=$name$(scaled "${@:3}")
+    name=$name$(suffix "${@:3}")
     "${toolkit[@]}" train-classifier --train datasets/sst2/train.tsv --dev datasets/sst2/dev.tsv \
       --text-column sentence --model "$model" --init-embeddings "${2:?give the MiniLM model directory}" \
       --out "$out/$name" --max-minutes 10 "${small[@]}" "${@:3}" > "$out/$name.train.json"

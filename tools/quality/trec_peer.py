@@ -10,6 +10,9 @@ the best dev accuracy. Embeddings:
   minilm-cut   all-MiniLM-L6-v2's word pieces and frozen table, pieces the training data never shows
                mapped to [UNK] (what `--init-embeddings M --freeze-embeddings` trains)
   minilm-full  the same, every piece keeping its pretrained row
+--layer L (MiniLM, L >= 1) takes each row from MiniLM's layer L instead, the piece encoded alone
+([CLS] piece [SEP]), rescaled to the mean row length of the matrix rows it replaces (what
+`--init-embeddings-layer L` trains); needs transformers.
 --ema D [D ...] also tracks exponential moving averages of the weights and reports each the same way.
 --narrow reads the CNN's windows inside the text only (the toolkit's `cnn` before stop 24).
 
@@ -88,12 +91,30 @@ class BiLstmAttention(nn.Module):
         return self.out(self.drop((torch.softmax(scores, 1).unsqueeze(2) * h).sum(1)))
 
 
+def encoded_rows(directory, layer, matrix, ids, tok):
+    """matrix with rows ids replaced by the layer-`layer` output at each piece alone, rescaled."""
+    from transformers import AutoModel
+    encoder = AutoModel.from_pretrained(directory).eval()
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    ids = torch.tensor(ids)
+    rows = []
+    with torch.no_grad():
+        for chunk in ids.split(512):
+            batch = torch.stack([torch.full_like(chunk, cls), chunk, torch.full_like(chunk, sep)], dim=1)
+            rows.append(encoder(input_ids=batch, output_hidden_states=True).hidden_states[layer][:, 1])
+    rows = torch.cat(rows)
+    out = matrix.clone()
+    out[ids] = rows * (matrix[ids].norm(dim=1).mean() / rows.norm(dim=1).mean())
+    return out
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--split", required=True, help="directory with train.label, dev.label, test.label")
     p.add_argument("--kind", choices=["cnn", "bilstm-attention"], default="cnn")
     p.add_argument("--embeddings", choices=["random", "minilm-cut", "minilm-full"], default="random")
     p.add_argument("--minilm", help="the all-MiniLM-L6-v2 directory (tokenizer.json, model.safetensors)")
+    p.add_argument("--layer", type=int, default=0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--ema", type=float, nargs="*", default=[])
@@ -124,6 +145,8 @@ def main():
         seen = {i for x, _ in pieces[0] for i in x} | {tok.token_to_id(t) for t in ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")}
         keep = a.embeddings == "minilm-full"
         encoded = [[([i if keep or i in seen else unk for i in x], y) for x, y in s] for s in pieces]
+        if a.layer:
+            matrix = encoded_rows(a.minilm, a.layer, matrix, sorted(range(len(matrix)) if keep else seen), tok)
 
     torch.manual_seed(a.seed)
     random.seed(a.seed)
