@@ -141,16 +141,19 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
      */
     float[] rows(long[] pieces, long[] template, NDManager manager) throws CheckpointException {
         try (NDManager scratch = manager.newSubManager()) {
-            float[] all = ModelDirectory.open(directory).readWeights(scratch).get(tensor)
-                    .toType(DataType.FLOAT32, false).toFloatArray();
-            float[] matrixRows = new float[pieces.length * columns];
-            for (int r = 0; r < pieces.length; r++) {
-                System.arraycopy(all, Math.toIntExact(pieces[r] * columns), matrixRows, r * columns, columns);
-            }
             if (layer == 0) {
-                return matrixRows;
+                return rowsOf(ModelDirectory.open(directory).readWeights(scratch).get(tensor), pieces);
             }
-            float[] encoded = encode(pieces, template, scratch);
+            BertModel encoder;
+            try {
+                encoder = BertCheckpoint.loadModel(directory, scratch);
+            } catch (WeightMismatchException e) {
+                throw new CheckpointException(directory, "cannot load its encoder for embeddings from layer "
+                        + layer + ": " + e.getMessage(), e);
+            }
+            // the loaded encoder holds the matrix too, under its bare name: read the checkpoint once
+            float[] matrixRows = rowsOf(StateDict.of(encoder).get(TENSOR_NAMES.get(0)).getArray(), pieces);
+            float[] encoded = encode(encoder, pieces, template, scratch);
             float scale = (float) (meanRowLength(matrixRows) / meanRowLength(encoded));
             for (int i = 0; i < encoded.length; i++) {
                 encoded[i] *= scale;
@@ -159,18 +162,16 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
         }
     }
 
-    private float[] encode(long[] pieces, long[] template, NDManager manager) throws CheckpointException {
-        BertModel encoder;
-        try {
-            encoder = BertCheckpoint.loadModel(directory, manager);
-        } catch (WeightMismatchException e) {
-            throw new CheckpointException(directory, "cannot load its encoder for embeddings from layer " + layer
-                    + ": " + e.getMessage(), e);
+    private float[] rowsOf(NDArray matrix, long[] pieces) {
+        float[] all = matrix.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] rowsOfMatrix = new float[pieces.length * columns];
+        for (int r = 0; r < pieces.length; r++) {
+            System.arraycopy(all, Math.toIntExact(pieces[r] * columns), rowsOfMatrix, r * columns, columns);
         }
-        if (encoder.getConfig().hiddenSize() != columns) {
-            throw new CheckpointException(directory.resolve(BertCheckpoint.CONFIG_FILE), "has hidden_size "
-                    + encoder.getConfig().hiddenSize() + " but " + tensor + " " + columns + " columns");
-        }
+        return rowsOfMatrix;
+    }
+
+    private float[] encode(BertModel encoder, long[] pieces, long[] template, NDManager manager) {
         int position = template.length == 0 ? 0 : 1;
         int width = template.length + 1;
         float[] out = new float[pieces.length * columns];
@@ -187,14 +188,13 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
                     ids[t++] = template[k];
                 }
             }
-            int first = start;
             try (NDManager batch = manager.newSubManager()) {
                 NDArray input = batch.create(ids, new Shape(n, width));
                 float[] hidden = Gradients.withoutRecording(() -> encoder.forward(new ParameterStore(batch, false),
                                 BertInput.of(input), false, BertModel.Extra.HIDDEN_STATES)
                         .hiddenStates().get(layer).get(":, " + position + ", :").toType(DataType.FLOAT32, false)
                         .toFloatArray());
-                System.arraycopy(hidden, 0, out, first * columns, hidden.length);
+                System.arraycopy(hidden, 0, out, start * columns, hidden.length);
             }
         }
         return out;
