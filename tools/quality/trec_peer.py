@@ -8,8 +8,8 @@ the best dev accuracy. Embeddings:
                toolkit; the stop-20 figures kept every word), a table drawn from N(0, 0.1) (the
                toolkit's `cnn` default)
   minilm-cut   all-MiniLM-L6-v2's word pieces and frozen table, pieces the training data never shows
-               mapped to [UNK] (what `--init-embeddings M --freeze-embeddings` trains)
-  minilm-full  the same, every piece keeping its pretrained row
+               mapped to [UNK] (what `--init-embeddings M --freeze-embeddings` trained until stop 26)
+  minilm-full  the same, every piece keeping its pretrained row (what it trains since)
 --layer L (MiniLM, L >= 1) takes each row from MiniLM's layer L instead, the piece encoded alone
 ([CLS] piece [SEP]), rescaled to the mean row length of the matrix rows it replaces (what
 `--init-embeddings-layer L` trains); needs transformers.

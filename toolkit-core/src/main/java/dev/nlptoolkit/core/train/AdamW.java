@@ -43,7 +43,7 @@ public final class AdamW extends NamedStateOptimizer {
     private final FusedAdamWKernel kernel;
 
     private AdamW(Builder b) {
-        super(b.parameters, b.schedule, b.learningRateScales, List.of(EXP_AVG, EXP_AVG_SQ));
+        super(b.parameters, b.schedule, b.learningRateScales, b.trainedRows, List.of(EXP_AVG, EXP_AVG_SQ));
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.eps = b.eps;
@@ -135,6 +135,7 @@ public final class AdamW extends NamedStateOptimizer {
         private double weightDecay = DEFAULT_WEIGHT_DECAY;
         private Predicate<String> decayed = decayAll();
         private Map<String, Double> learningRateScales = Map.of();
+        private Map<String, Long> trainedRows = Map.of();
 
         private Builder() {}
 
@@ -184,6 +185,18 @@ public final class AdamW extends NamedStateOptimizer {
             return this;
         }
 
+        /**
+         * Parameters, by name, of which only the first n rows (along the first axis) learn; the other
+         * rows keep their values, with neither update nor weight decay, and the moments cover only the
+         * first n. For an embedding table whose other rows the training data never uses: their gradient
+         * is always zero, so dense AdamW would only decay them, and the update's cost follows the rows
+         * that learn rather than the whole table. Default none: every parameter is updated whole.
+         */
+        public Builder optTrainedRows(Map<String, Long> rows) {
+            this.trainedRows = rows;
+            return this;
+        }
+
         public AdamW build() {
             if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
                 throw new IllegalArgumentException(
@@ -197,6 +210,9 @@ public final class AdamW extends NamedStateOptimizer {
             }
             if (learningRateScales == null) {
                 throw new IllegalArgumentException("learning-rate scales are null: use Map.of() for none");
+            }
+            if (trainedRows == null) {
+                throw new IllegalArgumentException("trained rows are null: use Map.of() for none");
             }
             if (decayed == null) {
                 throw new IllegalArgumentException("decay filter is null: use AdamW.decayAll() or decayExceptBiasAndNorm()");

@@ -2,6 +2,8 @@ package dev.nlptoolkit.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 
 import dev.nlptoolkit.core.checkpoint.CheckpointException;
@@ -28,7 +30,8 @@ import java.util.function.Consumer;
  * {@code step.<parameter>} counting that parameter's updates (torch keeps one per parameter, since
  * a parameter without a gradient is not updated; torch's float32 is exact only to 2^24, so we store
  * int64 and read float32 too); metadata holds the optimizer kind, the global step and the
- * hyper-parameters, including any per-parameter learning-rate scale ({@code lr_scale.<parameter>}).
+ * hyper-parameters, including any per-parameter learning-rate scale ({@code lr_scale.<parameter>}) and
+ * row limit ({@code trained_rows.<parameter>}; the slots of such a parameter hold only those rows).
  * Loading requires the step of every parameter that has slots: a missing one would restart bias
  * correction at 0 updates, a first step about 10 times too large.
  */
@@ -37,11 +40,13 @@ abstract class NamedStateOptimizer implements Optimizer {
     static final String KIND_KEY = "optimizer";
     static final String STEP_KEY = "step";
     static final String LR_SCALE_KEY = "lr_scale.";
+    static final String TRAINED_ROWS_KEY = "trained_rows.";
     private static final String STEP_SLOT = "step";
 
     private final Map<String, Parameter> parameters;
     private final LearningRateSchedule schedule;
     private final Map<String, Double> learningRateScales;
+    private final Map<String, Long> trainedRows;
     private final List<String> slots;
     private final NDManager stateManager;
     private final Map<String, ParameterState> states = new HashMap<>();
@@ -61,9 +66,11 @@ abstract class NamedStateOptimizer implements Optimizer {
      * @param learningRateScales parameters (by name) that learn at a multiple of the scheduled rate, as a
      *     torch parameter group whose {@code lr} is that multiple of the others' under a shared
      *     {@code LambdaLR}; the rest learn at the scheduled rate
+     * @param trainedRows parameters (by name) of which only the first n rows (along the first axis) are
+     *     updated, for tables whose other rows never get a gradient; the rest are updated whole
      */
     NamedStateOptimizer(Map<String, Parameter> parameters, LearningRateSchedule schedule,
-            Map<String, Double> learningRateScales, List<String> slots) {
+            Map<String, Double> learningRateScales, Map<String, Long> trainedRows, List<String> slots) {
         if (parameters == null || parameters.isEmpty()) {
             throw new IllegalArgumentException("no parameters to optimise: pass the model's parameters by name");
         }
@@ -86,9 +93,22 @@ abstract class NamedStateOptimizer implements Optimizer {
                         + "' must be finite and >= 0, got " + e.getValue());
             }
         }
+        for (Map.Entry<String, Long> e : trainedRows.entrySet()) {
+            Parameter parameter = parameters.get(e.getKey());
+            if (parameter == null) {
+                throw new IllegalArgumentException("trained rows for '" + e.getKey()
+                        + "', which is not among the parameters to optimise " + parameters.keySet());
+            }
+            Shape shape = parameter.getArray().getShape();
+            if (shape.dimension() < 1 || e.getValue() < 1 || e.getValue() > shape.get(0)) {
+                throw new IllegalArgumentException("trained rows for '" + e.getKey() + "' must lie in [1, "
+                        + (shape.dimension() < 1 ? 0 : shape.get(0)) + "] for its shape " + shape + ", got " + e.getValue());
+            }
+        }
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
         this.schedule = schedule;
         this.learningRateScales = Map.copyOf(learningRateScales);
+        this.trainedRows = Map.copyOf(trainedRows);
         this.slots = List.copyOf(slots);
         this.stateManager = parameters.values().iterator().next().getArray().getManager().newSubManager();
     }
@@ -142,9 +162,17 @@ abstract class NamedStateOptimizer implements Optimizer {
                     NDArray gradient = Gradients.of(weight);
                     if (gradient != null) {
                         gradient.attach(gradients);
-                        ParameterState state = states.computeIfAbsent(name, n -> newState(weight));
+                        Long rows = trainedRows.get(name);
+                        if (rows != null) {
+                            // a leading-row slice is a view of the parameter's storage: updating it in place
+                            // updates those rows of the parameter
+                            weight = trainedPart(weight, rows, gradients);
+                            gradient = trainedPart(gradient, rows, gradients);
+                        }
+                        NDArray updated = weight;
+                        ParameterState state = states.computeIfAbsent(name, n -> newState(updated));
                         state.updates++;
-                        updates.add(new Update(name, weight, gradient, state.slots, state.updates,
+                        updates.add(new Update(name, updated, gradient, state.slots, state.updates,
                                 lr * learningRateScales.getOrDefault(name, 1.0)));
                     }
                 });
@@ -153,6 +181,13 @@ abstract class NamedStateOptimizer implements Optimizer {
             return null;
         });
         step++;
+    }
+
+    /** Rows 0 .. rows - 1 of {@code array}, a view sharing its storage, closed with {@code scope}. */
+    private static NDArray trainedPart(NDArray array, long rows, NDManager scope) {
+        NDArray part = array.get(new NDIndex("0:{}", rows));
+        part.attach(scope);
+        return part;
     }
 
     private ParameterState newState(NDArray weight) {
@@ -198,6 +233,7 @@ abstract class NamedStateOptimizer implements Optimizer {
             metadata.put(STEP_KEY, Long.toString(step));
             metadata.putAll(hyperParameters());
             learningRateScales.forEach((name, scale) -> metadata.put(LR_SCALE_KEY + name, Double.toString(scale)));
+            trainedRows.forEach((name, rows) -> metadata.put(TRAINED_ROWS_KEY + name, Long.toString(rows)));
             SafeTensors.write(file, tensors, metadata);
         }
     }
@@ -253,7 +289,7 @@ abstract class NamedStateOptimizer implements Optimizer {
      * Moments accumulated under one set of hyper-parameters do not carry over to another (torch's
      * {@code load_state_dict} would silently take the saved ones): refuse, naming the setting. A file
      * without a setting predates it and is not checked for it, except the learning-rate scales, which
-     * were 1 before they were written.
+     * were 1 before they were written, and the row limits, which were all rows.
      */
     private void requireSameSettings(Path file, Map<String, String> metadata) throws CheckpointException {
         for (Map.Entry<String, String> setting : hyperParameters().entrySet()) {
@@ -273,6 +309,17 @@ abstract class NamedStateOptimizer implements Optimizer {
             if (!saved.equals(current)) {
                 throw new CheckpointException(file, "was saved with learning-rate scale " + saved + " for '" + name
                         + "', this optimizer has " + current + "; resume with the settings the run was started with");
+            }
+        }
+        Set<String> limited = new TreeSet<>(trainedRows.keySet());
+        metadata.keySet().stream().filter(key -> key.startsWith(TRAINED_ROWS_KEY))
+                .forEach(key -> limited.add(key.substring(TRAINED_ROWS_KEY.length())));
+        for (String name : limited) {
+            String saved = metadata.getOrDefault(TRAINED_ROWS_KEY + name, "all");
+            String current = trainedRows.containsKey(name) ? Long.toString(trainedRows.get(name)) : "all";
+            if (!saved.equals(current)) {
+                throw new CheckpointException(file, "was saved training " + saved + " rows of '" + name
+                        + "', this optimizer trains " + current + "; resume with the settings the run was started with");
             }
         }
     }
@@ -297,9 +344,13 @@ abstract class NamedStateOptimizer implements Optimizer {
             throw new CheckpointException(file, tensorName, "unknown state slot '" + slot + "', expected one of " + slots);
         }
         NDArray weight = parameter.getArray();
-        if (!weight.getShape().equals(value.getShape()) || weight.getDataType() != value.getDataType()) {
+        Shape expected = weight.getShape();
+        if (trainedRows.containsKey(name)) {
+            expected = new Shape(trainedRows.get(name)).addAll(expected.slice(1));
+        }
+        if (!expected.equals(value.getShape()) || weight.getDataType() != value.getDataType()) {
             throw new CheckpointException(file, tensorName, "is " + value.getDataType() + value.getShape()
-                    + " but the parameter is " + weight.getDataType() + weight.getShape());
+                    + " but the parameter's state is " + weight.getDataType() + expected);
         }
         state.slots[index] = value.toDevice(weight.getDevice(), false);
     }

@@ -18,7 +18,7 @@ public final class Sgd extends NamedStateOptimizer {
     private final double momentum;
 
     private Sgd(Builder b) {
-        super(b.parameters, b.schedule, Map.of(), b.momentum == 0 ? List.of() : List.of(MOMENTUM_BUFFER));
+        super(b.parameters, b.schedule, Map.of(), Map.of(), b.momentum == 0 ? List.of() : List.of(MOMENTUM_BUFFER));
         this.momentum = b.momentum;
     }
 

@@ -180,6 +180,106 @@ class AdamWTest {
         }
     }
 
+    /**
+     * A (4, 3) table: rows 0 and 1 hold {@link #W0} and get its gradients, rows 2 and 3 get none, as the
+     * rows of an embedding table that the training data never uses.
+     */
+    private static Map<String, Parameter> table(NDManager manager) {
+        float[] values = java.util.Arrays.copyOf(W0, 12);
+        for (int i = W0.length; i < values.length; i++) {
+            values[i] = 0.1f * i - 0.55f;
+        }
+        return TestParameters.named(TestParameters.parameter("table.weight", manager.create(values, new Shape(4, 3))),
+                TestParameters.parameter("layer.bias", manager.create(B0)));
+    }
+
+    private static float[] rowsOfTable(int step) {
+        return java.util.Arrays.copyOf(GW[step], 12);
+    }
+
+    private static AdamW trainingTwoRows(Map<String, Parameter> params) {
+        return AdamW.builder().setParameters(params).setSchedule(step -> LR[(int) step]).optWeightDecay(0.1)
+                .optDecayFilter(AdamW.decayExceptBiasAndNorm()).optTrainedRows(Map.of("table.weight", 2L)).build();
+    }
+
+    @Test
+    void trainedRowsLearnAsTheWholeParameterWouldAndTheOthersKeepTheirValues(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = table(manager);
+            float[] before = TestParameters.values(params.get("table.weight"));
+            try (AdamW opt = trainingTwoRows(params)) {
+                for (int step = 0; step < LR.length; step++) {
+                    TestParameters.setGradients(manager, params,
+                            Map.of("table.weight", rowsOfTable(step), "layer.bias", GB[step]));
+                    opt.step();
+                }
+                float[] after = TestParameters.values(params.get("table.weight"));
+                assertArrayEquals(EXPECTED_WEIGHT, java.util.Arrays.copyOf(after, 6), TOLERANCE,
+                        "rows 0 and 1 follow torch's AdamW on the 2 x 3 weight of the fixture");
+                assertArrayEquals(java.util.Arrays.copyOfRange(before, 6, 12),
+                        java.util.Arrays.copyOfRange(after, 6, 12), "rows 2 and 3 are neither updated nor decayed");
+                assertArrayEquals(EXPECTED_BIAS, TestParameters.values(params.get("layer.bias")), TOLERANCE);
+                Path file = dir.resolve("rows.safetensors");
+                opt.saveState(file);
+                Map<String, ai.djl.ndarray.NDArray> saved = dev.nlptoolkit.core.checkpoint.SafeTensors.read(file, manager);
+                assertArrayEquals(EXPECTED_EXP_AVG_WEIGHT, saved.get("exp_avg.table.weight").toFloatArray(), TOLERANCE);
+                assertEquals(new Shape(2, 3), saved.get("exp_avg_sq.table.weight").getShape());
+                assertEquals("2", dev.nlptoolkit.core.checkpoint.SafetensorsHeader.read(file).metadata()
+                        .get("trained_rows.table.weight"));
+            }
+        }
+    }
+
+    @Test
+    void stateWithTrainedRowsResumesBitIdenticallyAndOnlyWithTheSameRows(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> straight = table(manager);
+            try (AdamW opt = trainingTwoRows(straight)) {
+                for (int step = 0; step < LR.length; step++) {
+                    TestParameters.setGradients(manager, straight, Map.of("table.weight", rowsOfTable(step)));
+                    opt.step();
+                }
+            }
+            Map<String, Parameter> resumed = table(manager);
+            Path file = dir.resolve("state.safetensors");
+            try (AdamW first = trainingTwoRows(resumed)) {
+                TestParameters.setGradients(manager, resumed, Map.of("table.weight", rowsOfTable(0)));
+                first.step();
+                first.saveState(file);
+            }
+            try (AdamW second = trainingTwoRows(resumed)) {
+                second.loadState(file);
+                for (int step = 1; step < LR.length; step++) {
+                    TestParameters.setGradients(manager, resumed, Map.of("table.weight", rowsOfTable(step)));
+                    second.step();
+                }
+            }
+            assertArrayEquals(TestParameters.values(straight.get("table.weight")),
+                    TestParameters.values(resumed.get("table.weight")));
+            try (AdamW allRows = adamW(table(manager))) {
+                CheckpointException e = assertThrows(CheckpointException.class, () -> allRows.loadState(file));
+                assertTrue(e.getMessage().contains("was saved training 2 rows of 'table.weight', this optimizer trains all"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void trainedRowsMustNameAParameterAndFitItsFirstAxis() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Map<String, Parameter> params = table(manager);
+            String unknown = refused(params, Map.of("embedding.weight", 2L)).getMessage();
+            assertTrue(unknown.contains("'embedding.weight', which is not among"), unknown);
+            String tooMany = refused(params, Map.of("table.weight", 5L)).getMessage();
+            assertTrue(tooMany.contains("must lie in [1, 4] for its shape (4, 3), got 5"), tooMany);
+        }
+    }
+
+    private static IllegalArgumentException refused(Map<String, Parameter> params, Map<String, Long> rows) {
+        return assertThrows(IllegalArgumentException.class, () -> AdamW.builder().setParameters(params)
+                .setSchedule(LearningRateSchedule.constant(0.1)).optTrainedRows(rows).build());
+    }
+
     @Test
     void parametersWithoutGradientAreNotUpdated() {
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -32,8 +32,8 @@ import java.util.List;
 /**
  * The tokenizer and word-embedding matrix of a Hugging Face checkpoint directory (e.g. all-MiniLM-L6-v2),
  * to start a model trained from scratch from: its {@code tokenizer.json} becomes the model's tokenizer
- * and the matrix's rows of the pieces the model uses ({@link TableRowTokenizer}) its initial embedding
- * table (Kim 2014's "non-static" when trained on, "static" when frozen).
+ * and the matrix's rows, reordered so that the pieces of the training data come first
+ * ({@link TableRowTokenizer}), its initial embedding table (Kim 2014's "non-static" when trained on, "static" when frozen).
  *
  * <p>With {@code layer} L above 0 a row is instead what the checkpoint's encoder makes of its piece
  * alone: the output of layer L at the piece in {@code [CLS] piece [SEP]} (model2vec distils static
@@ -212,8 +212,12 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
         return sum / (table.length / columns);
     }
 
-    /** Where the embeddings came from, for config.json and training.json. */
-    JsonObject provenance(boolean frozen, int tableRows) {
+    /**
+     * Where the embeddings came from, for config.json and training.json.
+     *
+     * @param trainedRows the table's leading rows, of the pieces the training data uses
+     */
+    JsonObject provenance(boolean frozen, int tableRows, int trainedRows) {
         JsonObject json = new JsonObject();
         json.addProperty("directory", directory.toAbsolutePath().normalize().toString());
         json.addProperty("tensor", tensor);
@@ -222,6 +226,7 @@ record PretrainedEmbeddings(Path directory, String tensor, int rows, int columns
         shape.add(columns);
         json.add("shape", shape);
         json.addProperty("table_rows", tableRows);
+        json.addProperty("trained_rows", trainedRows);
         json.addProperty("layer", layer);
         json.addProperty("frozen", frozen);
         return json;

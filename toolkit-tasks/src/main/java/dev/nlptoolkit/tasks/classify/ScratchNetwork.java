@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A classifier trained from scratch, on a word vocabulary counted from its training data or on the
@@ -106,9 +107,10 @@ final class ScratchNetwork implements ClassifierNetwork {
     }
 
     /**
-     * A model of {@code kind} on the tokenizer of {@code embeddings}' checkpoint, restricted to the
-     * pieces of {@code train} ({@link TableRowTokenizer}), its embedding table copied from those rows
-     * of the checkpoint's matrix and every other parameter drawn (engine seed set by the caller).
+     * A model of {@code kind} on the tokenizer of {@code embeddings}' checkpoint, its rows reordered so
+     * that the pieces of {@code train} come first ({@link TableRowTokenizer}), its embedding table
+     * copied from those rows of the checkpoint's matrix and every other parameter drawn (engine seed set
+     * by the caller).
      */
     static ScratchNetwork create(ModelKind kind, PretrainedEmbeddings embeddings, boolean frozen, List<Example> train,
             LabelMap labels, int maxLength, NDManager manager) throws IOException, CheckpointException {
@@ -131,7 +133,8 @@ final class ScratchNetwork implements ClassifierNetwork {
             TextClassifier model = TextClassifiers.createInitialized(config, manager);
             embeddings.copyInto(model, tokenizer.pieces(), template, manager);
             return new ScratchNetwork(kind, model, config, tokenizer, null, file,
-                    embeddings.provenance(frozen, tokenizer.vocabularySize()), labels, maxLength);
+                    embeddings.provenance(frozen, tokenizer.vocabularySize(), tokenizer.trainedRows()), labels,
+                    maxLength);
         } catch (CheckpointException | RuntimeException e) {
             tokenizer.close();
             throw e;
@@ -268,6 +271,18 @@ final class ScratchNetwork implements ClassifierNetwork {
             ((TableRowTokenizer) tokenizer).save(dir);
         }
         BlockDirectory.write(dir, MODEL_TYPE, FORMAT_VERSION, config, model);
+    }
+
+    /**
+     * Parameters, by name, of which only the leading rows can get a gradient: on pretrained embeddings
+     * the table, whose rows past the training data's pieces ({@link TableRowTokenizer#trainedRows()})
+     * no training text uses; none on a word vocabulary.
+     */
+    Map<String, Long> trainedRows() {
+        if (tokenizer instanceof TableRowTokenizer rows && rows.trainedRows() < rows.vocabularySize()) {
+            return Map.of(PretrainedEmbeddings.EMBEDDING_PARAMETER, (long) rows.trainedRows());
+        }
+        return Map.of();
     }
 
     /** {@link PretrainedEmbeddings#provenance}, or null for embeddings drawn at random. */

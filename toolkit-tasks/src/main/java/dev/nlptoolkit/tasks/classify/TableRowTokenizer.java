@@ -24,14 +24,17 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A Hugging Face tokenizer whose ids are moved onto the rows of a smaller embedding table: the word
- * pieces of the training data and the special tokens, in id order; any other piece becomes the
- * unknown token's row. A model trained from scratch on pretrained embeddings then trains and stores a
- * table of the few thousand pieces its data uses rather than all 30,522 of BERT's, which makes each
- * AdamW update (dense over the whole table) several times cheaper.
+ * A Hugging Face tokenizer whose ids are reordered onto the rows of an embedding table: first the word
+ * pieces of the training data and the special tokens, in id order ({@link #trainedRows()} of them),
+ * then every other piece of the vocabulary, in id order. Only the first rows ever get a gradient, so
+ * the trainer updates only those ({@code AdamW.Builder.optTrainedRows}: the few thousand pieces a data
+ * set uses, not all 30,522 of BERT's), and a piece the training data never shows keeps its pretrained
+ * row, as the words of Kim's (2014) vocabulary that only word2vec knew kept their vectors: on the TREC
+ * hold-out of README.md more than half of the dev questions hold such a piece.
  *
  * <p>Saved as the checkpoint's {@code tokenizer.json} and {@value #ROWS_FILE}, the original id of
- * each row.
+ * each row. Tables saved by earlier builds hold only the training pieces and the special tokens; with
+ * them any other piece is the unknown token's row.
  */
 final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
 
@@ -44,12 +47,14 @@ final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
     private final long[] rowOf;
     private final long unknownRow;
     private final long padRow;
+    private final int trainedRows;
 
     private static final long NO_ROW = -1;
 
-    private TableRowTokenizer(HfTokenizer tokenizer, long[] pieces, long unknownId) {
+    private TableRowTokenizer(HfTokenizer tokenizer, long[] pieces, int trainedRows, long unknownId) {
         this.tokenizer = tokenizer;
         this.pieces = pieces;
+        this.trainedRows = trainedRows;
         this.rowOf = new long[tokenizer.vocabularySize()];
         Arrays.fill(rowOf, NO_ROW);
         for (int r = 0; r < pieces.length; r++) {
@@ -61,7 +66,7 @@ final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
 
     /**
      * The rows for the pieces of {@code texts} (and {@code pairs}, null entries for single texts) and
-     * every special token of {@code tokenizerFile}.
+     * every special token of {@code tokenizerFile}, then for the rest of its vocabulary.
      */
     static TableRowTokenizer fromTexts(HfTokenizer tokenizer, Path tokenizerFile, List<String> texts,
             List<String> pairs) throws IOException {
@@ -73,7 +78,17 @@ final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
                 ids.add(id);
             }
         }
-        return new TableRowTokenizer(tokenizer, ids.stream().mapToLong(Long::longValue).toArray(), special.unknownId());
+        long[] pieces = new long[tokenizer.vocabularySize()];
+        int row = 0;
+        for (long id : ids) {
+            pieces[row++] = id;
+        }
+        for (long id = 0; id < pieces.length; id++) {
+            if (!ids.contains(id)) {
+                pieces[row++] = id;
+            }
+        }
+        return new TableRowTokenizer(tokenizer, pieces, ids.size(), special.unknownId());
     }
 
     /** Reads {@value #ROWS_FILE} beside {@code tokenizerFile} in a saved model directory. */
@@ -95,7 +110,7 @@ final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
                         + " does not have");
             }
         }
-        return new TableRowTokenizer(tokenizer, pieces, Special.read(tokenizerFile).unknownId());
+        return new TableRowTokenizer(tokenizer, pieces, pieces.length, Special.read(tokenizerFile).unknownId());
     }
 
     void save(Path dir) throws IOException {
@@ -104,6 +119,14 @@ final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
             array.add(id);
         }
         AtomicFiles.writeString(dir.resolve(ROWS_FILE), array + "\n");
+    }
+
+    /**
+     * The leading rows that the training texts and the special tokens use, the only ones that can get a
+     * gradient; all rows for a tokenizer loaded from a model directory, which does not record them.
+     */
+    int trainedRows() {
+        return trainedRows;
     }
 
     /** The original id of each row: the rows of the pretrained matrix the table starts from. */
@@ -175,7 +198,7 @@ final class TableRowTokenizer implements TextTokenizer, AutoCloseable {
             if (unk == null || unk.isJsonNull() || vocab == null || !vocab.isJsonObject()
                     || !vocab.getAsJsonObject().has(unk.getAsString())) {
                 throw new IOException(file + " names no unknown token in its vocabulary (model.unk_token):"
-                        + " pretrained embeddings need one for the pieces the training data never shows");
+                        + " the tables of earlier builds map every piece their training data never showed to it");
             }
             long unknownId = vocab.getAsJsonObject().get(unk.getAsString()).getAsLong();
             ids.add(unknownId);

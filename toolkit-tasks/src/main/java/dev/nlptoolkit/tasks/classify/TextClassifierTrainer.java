@@ -198,9 +198,12 @@ public final class TextClassifierTrainer {
                 Math.round(hyper.warmupFraction() * total), total), totalSteps);
         Map<String, Parameter> parameters = StateDict.of(network.model());
         Map<String, Parameter> trainable = new LinkedHashMap<>(parameters);
+        // a pretrained table's rows past those of the training pieces never get a gradient: left out of the update
+        Map<String, Long> trainedRows = network instanceof ScratchNetwork scratch ? scratch.trainedRows() : Map.of();
         if (b.freezeEmbeddings) {
             // Kim's "static": the pretrained table gets no gradient and no update, but is checkpointed
             trainable.remove(PretrainedEmbeddings.EMBEDDING_PARAMETER).getArray().setRequiresGradient(false);
+            trainedRows = Map.of();
         }
         long padId = network.tokenizer().padId();
         float[] lossWeights = b.classWeights.isNone() ? null : toFloats(classWeights);
@@ -217,6 +220,7 @@ public final class TextClassifierTrainer {
                 .optDecayFilter(AdamW.decayExceptBiasAndNorm())
                 .optLearningRateScales(embeddingLearningRateScale == 1 ? Map.of()
                         : Map.of(PretrainedEmbeddings.EMBEDDING_PARAMETER, embeddingLearningRateScale))
+                .optTrainedRows(trainedRows)
                 .build()) {
             TrainingLoop.Builder<Batch<Item>> loop = TrainingLoop.<Batch<Item>>builder()
                     .setData((epoch, order) -> batcher.shuffled(items, item -> item.text().length(), order.nextLong()))
@@ -271,6 +275,10 @@ public final class TextClassifierTrainer {
         run.put("selection_metric", b.selection.key());
         run.put("init_embeddings", String.valueOf(b.initEmbeddings == null ? null
                 : b.initEmbeddings.toAbsolutePath().normalize()) + (b.freezeEmbeddings ? ", frozen" : ""));
+        if (b.initEmbeddings != null) {
+            // tables made before every piece of the tokenizer had a row cannot continue as such a table
+            run.put("init_embeddings_table", "every piece, the training data's first");
+        }
         if (b.initEmbeddingsLayer != 0) {
             // only when not 0, so that runs from the word-embedding matrix keep their fingerprint
             run.put("init_embeddings_layer", Integer.toString(b.initEmbeddingsLayer));

@@ -82,7 +82,8 @@ public final class TrainClassifierCommand implements Callable<Integer> {
     @Option(names = "--init-embeddings", paramLabel = "HF_DIR",
             description = "For models trained from scratch: start from the tokenizer.json and word embeddings"
                     + " (embeddings.word_embeddings.weight) of this Hugging Face checkpoint directory, e.g."
-                    + " all-MiniLM-L6-v2, instead of a vocabulary counted from --train. Default: none.")
+                    + " all-MiniLM-L6-v2, instead of a vocabulary counted from --train. Every piece of its vocabulary"
+                    + " keeps a row, so words --train never shows keep their pretrained vectors. Default: none.")
     Path initEmbeddings;
 
     @Option(names = "--init-embeddings-layer", paramLabel = "L", defaultValue = "0",

@@ -11,6 +11,7 @@ import dev.nlptoolkit.core.checkpoint.CheckpointException;
 import dev.nlptoolkit.core.checkpoint.SafeTensors;
 import dev.nlptoolkit.core.device.DeviceChoice;
 import dev.nlptoolkit.core.metric.ClassificationMetrics;
+import dev.nlptoolkit.core.train.TrainingCheckpoint;
 import dev.nlptoolkit.core.tokenize.HfTokenizer;
 import dev.nlptoolkit.models.weights.StateDict;
 
@@ -190,9 +191,14 @@ class CnnAndPretrainedEmbeddingsTest {
                 .getAsDouble(), "a frozen table has no rate to scale");
         assertEquals(from, json(out.resolve(TextClassifierTrainer.PROVENANCE_FILE)).getAsJsonObject("init_embeddings"));
         long[] rows = savedRows(out);
-        // the pieces of 600 text messages and the special tokens, in id order: [PAD] (0) first
+        // every piece: those of 600 text messages and the special tokens first, in id order, [PAD] (0) first
+        assertEquals(WORD_PIECES, rows.length);
+        assertEquals(WORD_PIECES, Arrays.stream(rows).distinct().count());
+        int trained = from.get("trained_rows").getAsInt();
+        assertTrue(trained > 1000 && trained < WORD_PIECES / 4, "trained rows " + trained);
         assertEquals(0, rows[0]);
-        assertTrue(rows.length > 1000 && rows.length < WORD_PIECES / 4, "rows " + rows.length);
+        assertTrue(isIncreasing(Arrays.copyOf(rows, trained)) && isIncreasing(Arrays.copyOfRange(rows, trained,
+                rows.length)), "each part in id order");
         assertEquals(rows.length, from.get("table_rows").getAsInt());
         assertEquals(rows.length, config.getAsJsonObject("model").get("vocab_size").getAsInt());
         assertEquals(EMBEDDING, config.getAsJsonObject("model").get("embedding_size").getAsInt());
@@ -206,19 +212,61 @@ class CnnAndPretrainedEmbeddingsTest {
         }
     }
 
+    private static boolean isIncreasing(long[] values) {
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] <= values[i - 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The rows of the training data's pieces learn; the rest of the table keeps the checkpoint's rows exactly. */
     @Test
-    void nonStaticEmbeddingsStartFromTheCheckpointAndTrain() throws Exception {
+    void nonStaticEmbeddingsStartFromTheCheckpointAndTrainTheTrainingPiecesRows() throws Exception {
         Path out = tmp.resolve("lstm-non-static");
         trainer(ModelKind.LSTM, out).initEmbeddings(checkpoint).epochs(1).build().fit();
         float[] trained = savedEmbeddings(out);
         float[] start = rowsOfMatrix(savedRows(out));
+        JsonObject from = json(out.resolve("config.json")).getAsJsonObject("embeddings_from");
+        int boundary = from.get("trained_rows").getAsInt() * EMBEDDING;
         int changed = 0;
-        for (int i = 0; i < start.length; i++) {
+        for (int i = 0; i < boundary; i++) {
             changed += trained[i] != start[i] ? 1 : 0;
         }
-        // rows of word pieces in the training data move; AdamW's weight decay moves the rest a little too
-        assertTrue(changed > 0, "no embedding changed");
-        assertFalse(json(out.resolve("config.json")).getAsJsonObject("embeddings_from").get("frozen").getAsBoolean());
+        assertTrue(changed > boundary / 4, changed + " of the trained rows' " + boundary + " weights changed");
+        assertArrayEquals(Arrays.copyOfRange(start, boundary, start.length),
+                Arrays.copyOfRange(trained, boundary, trained.length), "rows no training text uses");
+        assertFalse(from.get("frozen").getAsBoolean());
+    }
+
+    /**
+     * A run on a pretrained table, stopped and resumed, reaches the weights and optimizer state of one
+     * uninterrupted run: the optimizer's moments cover the trained rows only, and the resumed run puts
+     * the same pieces first.
+     */
+    @Test
+    void aRunOnAPretrainedTableResumesToTheUninterruptedState() throws Exception {
+        Path straight = tmp.resolve("straight");
+        Path resumed = tmp.resolve("resumed");
+        trainer(ModelKind.CNN, straight).initEmbeddings(checkpoint).epochs(1).maxSteps(4).build().fit();
+        trainer(ModelKind.CNN, resumed).initEmbeddings(checkpoint).epochs(1).maxSteps(2).build().fit();
+        trainer(ModelKind.CNN, resumed).initEmbeddings(checkpoint).epochs(1).maxSteps(4).resume(true).build().fit();
+        Path last = Path.of(TextClassifierTrainer.CHECKPOINT_DIR, TrainingCheckpoint.LAST);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (String file : List.of("model.safetensors", TrainingCheckpoint.OPTIMIZER_FILE)) {
+                Map<String, NDArray> expected = SafeTensors.read(straight.resolve(last).resolve(file), manager);
+                Map<String, NDArray> actual = SafeTensors.read(resumed.resolve(last).resolve(file), manager);
+                assertEquals(expected.keySet(), actual.keySet(), file);
+                for (String name : expected.keySet()) {
+                    assertArrayEquals(expected.get(name).toArray(), actual.get(name).toArray(), file + " " + name);
+                }
+            }
+            int trained = json(straight.resolve("config.json")).getAsJsonObject("embeddings_from").get("trained_rows")
+                    .getAsInt();
+            assertEquals(new Shape(trained, EMBEDDING), SafeTensors.read(straight.resolve(last)
+                    .resolve(TrainingCheckpoint.OPTIMIZER_FILE), manager).get("exp_avg.embedding.weight").getShape());
+        }
     }
 
     /**
@@ -280,9 +328,13 @@ class CnnAndPretrainedEmbeddingsTest {
         }
     }
 
-    /** Pieces the training data never shows become [UNK]'s row; the others keep their order, as rows. */
+    /**
+     * Pieces the training data never shows keep rows of their own, after the training data's pieces;
+     * with a table saved by an earlier build, which holds only the training pieces, they become [UNK]'s
+     * row.
+     */
     @Test
-    void piecesOutsideTheTrainingDataBecomeTheUnknownRow() throws Exception {
+    void piecesOutsideTheTrainingDataKeepTheirOwnRows() throws Exception {
         LabelMap labels = LabelMap.of(train.examples(), train.source());
         try (NDManager manager = NDManager.newBaseManager();
                 ScratchNetwork network = ScratchNetwork.create(ModelKind.CNN, PretrainedEmbeddings.open(checkpoint, 0),
@@ -290,20 +342,36 @@ class CnnAndPretrainedEmbeddingsTest {
                 HfTokenizer original = HfTokenizer.builder().setPath(checkpoint).build()) {
             TableRowTokenizer rows = (TableRowTokenizer) network.tokenizer();
             long[] pieces = rows.pieces();
+            int trained = rows.trainedRows();
             String text = "free call zyzzyva";
             long[] ids = original.encode(List.of(text)).inputIds()[0];
             long[] mapped = rows.encode(List.of(text)).inputIds()[0];
             assertEquals(ids.length, mapped.length);
-            long unknown = Arrays.binarySearch(pieces, 100);
-            assertTrue(unknown >= 0, "[UNK] (id 100) has a row");
             int unseen = 0;
             for (int t = 0; t < ids.length; t++) {
-                int row = Arrays.binarySearch(pieces, ids[t]);
-                assertEquals(row >= 0 ? row : unknown, mapped[t], "token " + t);
-                unseen += row < 0 ? 1 : 0;
+                assertEquals(ids[t], pieces[Math.toIntExact(mapped[t])], "token " + t);
+                unseen += mapped[t] >= trained ? 1 : 0;
             }
             assertTrue(unseen > 0, "zyzzyva's pieces are not in 600 text messages");
             assertEquals(original.tokens(text), rows.tokens(text));
+            assertEquals(Map.of(PretrainedEmbeddings.EMBEDDING_PARAMETER, (long) trained), network.trainedRows());
+
+            // an earlier build's table: the training pieces only
+            Path old = tmp.resolve("old-rows");
+            Files.createDirectories(old);
+            Files.writeString(old.resolve(TableRowTokenizer.ROWS_FILE),
+                    Arrays.toString(Arrays.copyOf(pieces, trained)) + "\n");
+            Path file = checkpoint.resolve(HfTokenizer.TOKENIZER_FILE);
+            try (TableRowTokenizer earlier = TableRowTokenizer.load(HfTokenizer.builder().setPath(file).build(), file,
+                    old.resolve(TableRowTokenizer.ROWS_FILE))) {
+                long unknown = Arrays.binarySearch(Arrays.copyOf(pieces, trained), 100);
+                assertTrue(unknown >= 0, "[UNK] (id 100) has a row");
+                long[] before = earlier.encode(List.of(text)).inputIds()[0];
+                for (int t = 0; t < ids.length; t++) {
+                    assertEquals(mapped[t] < trained ? mapped[t] : unknown, before[t], "token " + t);
+                }
+                assertEquals(trained, earlier.trainedRows());
+            }
         }
     }
 
