@@ -102,7 +102,8 @@ abstract class NamedStateOptimizer implements Optimizer {
             Shape shape = parameter.getArray().getShape();
             if (shape.dimension() < 1 || e.getValue() < 1 || e.getValue() > shape.get(0)) {
                 throw new IllegalArgumentException("trained rows for '" + e.getKey() + "' must lie in [1, "
-                        + (shape.dimension() < 1 ? 0 : shape.get(0)) + "] for its shape " + shape + ", got " + e.getValue());
+                        + (shape.dimension() < 1 ? 0 : shape.get(0)) + "] for its shape " + shape + ", got "
+                        + e.getValue());
             }
         }
         this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -319,7 +320,8 @@ abstract class NamedStateOptimizer implements Optimizer {
             String current = trainedRows.containsKey(name) ? Long.toString(trainedRows.get(name)) : "all";
             if (!saved.equals(current)) {
                 throw new CheckpointException(file, "was saved training " + saved + " rows of '" + name
-                        + "', this optimizer trains " + current + "; resume with the settings the run was started with");
+                        + "', this optimizer trains " + current
+                        + "; resume with the settings the run was started with");
             }
         }
     }

@@ -189,7 +189,8 @@ class AdamWTest {
         for (int i = W0.length; i < values.length; i++) {
             values[i] = 0.1f * i - 0.55f;
         }
-        return TestParameters.named(TestParameters.parameter("table.weight", manager.create(values, new Shape(4, 3))),
+        return TestParameters.named(
+                TestParameters.parameter("table.weight", manager.create(values, new Shape(4, 3))),
                 TestParameters.parameter("layer.bias", manager.create(B0)));
     }
 
@@ -221,8 +222,10 @@ class AdamWTest {
                 assertArrayEquals(EXPECTED_BIAS, TestParameters.values(params.get("layer.bias")), TOLERANCE);
                 Path file = dir.resolve("rows.safetensors");
                 opt.saveState(file);
-                Map<String, ai.djl.ndarray.NDArray> saved = dev.nlptoolkit.core.checkpoint.SafeTensors.read(file, manager);
-                assertArrayEquals(EXPECTED_EXP_AVG_WEIGHT, saved.get("exp_avg.table.weight").toFloatArray(), TOLERANCE);
+                Map<String, ai.djl.ndarray.NDArray> saved =
+                        dev.nlptoolkit.core.checkpoint.SafeTensors.read(file, manager);
+                assertArrayEquals(EXPECTED_EXP_AVG_WEIGHT, saved.get("exp_avg.table.weight").toFloatArray(),
+                        TOLERANCE);
                 assertEquals(new Shape(2, 3), saved.get("exp_avg_sq.table.weight").getShape());
                 assertEquals("2", dev.nlptoolkit.core.checkpoint.SafetensorsHeader.read(file).metadata()
                         .get("trained_rows.table.weight"));
@@ -258,8 +261,8 @@ class AdamWTest {
                     TestParameters.values(resumed.get("table.weight")));
             try (AdamW allRows = adamW(table(manager))) {
                 CheckpointException e = assertThrows(CheckpointException.class, () -> allRows.loadState(file));
-                assertTrue(e.getMessage().contains("was saved training 2 rows of 'table.weight', this optimizer trains all"),
-                        e.getMessage());
+                assertTrue(e.getMessage().contains(
+                        "was saved training 2 rows of 'table.weight', this optimizer trains all"), e.getMessage());
             }
         }
     }

@@ -33,7 +33,8 @@ import java.util.List;
  * The tokenizer and word-embedding matrix of a Hugging Face checkpoint directory (e.g. all-MiniLM-L6-v2),
  * to start a model trained from scratch from: its {@code tokenizer.json} becomes the model's tokenizer
  * and the matrix's rows, reordered so that the pieces of the training data come first
- * ({@link TableRowTokenizer}), its initial embedding table (Kim 2014's "non-static" when trained on, "static" when frozen).
+ * ({@link TableRowTokenizer}), its initial embedding table (Kim 2014's "non-static" when trained on,
+ * "static" when frozen).
  *
  * <p>With {@code layer} L above 0 a row is instead what the checkpoint's encoder makes of its piece
  * alone: the output of layer L at the piece in {@code [CLS] piece [SEP]} (model2vec distils static
